@@ -1,0 +1,17 @@
+"""chainsim: the human lower body as one linked chain, from the foot to the lumbar spine.
+
+>>> import chainsim as cs
+>>> r = cs.solve(cs.Model(both__wedge_deg=10))
+>>> r["left.tibial_rotation_deg"] > cs.solve()["left.tibial_rotation_deg"]
+True
+"""
+
+from .model import Model
+from .outputs import OUTPUTS
+from .params import REGISTRY as PARAMS
+from .params import ParameterError
+from .statics import BatchResult, StaticResult, solve, solve_batch, solve_columns
+
+__version__ = "0.1.0"
+__all__ = ["Model", "solve", "solve_batch", "solve_columns", "StaticResult", "BatchResult",
+           "ParameterError", "PARAMS", "OUTPUTS", "__version__"]

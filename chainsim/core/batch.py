@@ -1,0 +1,60 @@
+"""Solve one model or a batch of N models in parallel, into preallocated outputs."""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+from .jit import jit, jit_parallel
+from .layout import G_FRICTION, NQ, NR
+from .outputs import NGLOBAL_OUT, NOUT, NSIDE_OUT, O_FRICTION, O_GRF, fill_outputs
+from .solver import NO_CONTACT, OK, SLIPPING, new_workspace, solve
+
+#: a foot carrying less than this share of body weight has lost contact
+MIN_FOOT_LOAD = 0.01
+
+
+@jit
+def solve_into(theta, tol, max_iter, ws, q, r, out):
+    """Solve one model and fill its outputs; returns (status, iterations, residual).
+
+    Outputs of a point that failed (any status but OK or SLIPPING) are NaN.
+    """
+    status, iters, resid = solve(theta, q, r, tol, max_iter, ws)
+    if status == OK:
+        fill_outputs(q, r, theta, ws[0], out)
+        for side in range(2):
+            o = NGLOBAL_OUT + side * NSIDE_OUT
+            if out[o + O_GRF] < MIN_FOOT_LOAD:
+                status = NO_CONTACT
+            elif status == OK and out[o + O_FRICTION] > theta[G_FRICTION]:
+                status = SLIPPING
+    if status != OK and status != SLIPPING:
+        out[:] = math.nan
+    return status, iters, resid
+
+
+@jit_parallel
+def solve_batch(theta, tol, max_iter, chunk, q, r, out, status, iters, resid):
+    """Solve ``theta[i]`` for every row, in parallel chunks of ``chunk`` rows.
+
+    Every solve starts from the same neutral guess, so results do not depend on the
+    chunking or on the number of threads.
+    """
+    n = theta.shape[0]
+    nchunks = (n + chunk - 1) // chunk
+    for c in nb.prange(nchunks):
+        ws = new_workspace()
+        for i in range(c * chunk, min(n, (c + 1) * chunk)):
+            st, it, res = solve_into(theta[i], tol, max_iter, ws, q[i], r[i], out[i])
+            status[i] = st
+            iters[i] = it
+            resid[i] = res
+
+
+def allocate(n):
+    """Output arrays for a batch of ``n`` models: q, r, out, status, iterations, residual."""
+    return (np.zeros((n, NQ)), np.zeros((n, NR)), np.zeros((n, NOUT)), np.zeros(n, np.int64),
+            np.zeros(n, np.int64), np.zeros(n))

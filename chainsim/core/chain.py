@@ -1,0 +1,166 @@
+"""Gradient and Hessian of potentials through a serial chain (screw calculus).
+
+A chain's coordinates are three translations of the root along the world axes followed by
+revolute joints; coordinate ``k`` turns about the world axis ``w_k`` through the world point
+``o_k`` (both from the generated kinematics).  For a point ``p`` moved by coordinates
+``0..last``:
+
+    dp/dq_k            = e_k                    (k < 3, translation)
+                       = w_k x (p - o_k)        (revolute)
+    d2p/dq_i dq_j      = w_i x dp/dq_j          (revolute i <= j; zero if either translates)
+
+A potential ``V(p)`` with gradient ``f`` in ``p`` then adds ``g_k += f . dp/dq_k`` and the
+*geometric* Hessian term ``f . d2p/dq_i dq_j``.  Summed over all points moved by ``j``, both
+depend only on three sums (suffix sums along the chain):
+
+    F_j = sum f,   T_j = sum p x f,   M_j = sum f p^T
+
+    g_j  += w_j . (T_j - o_j x F_j)
+    H_ij += w_i . (a_j - tr(A_j) w_j),  A_j = M_j - F_j o_j^T,  a_j = A_j^T w_j    (i <= j)
+
+so the cost grows with the square of the chain length, not with the number of points.  A
+potential's own curvature in ``p`` enters as rank-one terms ``k (J^T d)(J^T d)^T``
+(``add_stiffness``).  A *free vector* (a direction fixed in a segment) moves like a point
+with no translation terms (``add_vector``).
+"""
+
+from __future__ import annotations
+
+from .jit import jit
+
+
+@jit
+def clear(F, T, M, S, m, n):
+    """Zero the first ``n`` entries of the accumulators."""
+    for j in range(n):
+        for a in range(3):
+            F[j, a] = 0.0
+            T[j, a] = 0.0
+            S[j, a] = 0.0
+            for b in range(3):
+                M[j, a, b] = 0.0
+        m[j] = 0.0
+
+
+@jit
+def add_force(p, last, f, F, T, M):
+    """Record the gradient ``f`` (= dV/dp) of a potential of point ``p`` moved by ``0..last``."""
+    F[last, 0] += f[0]
+    F[last, 1] += f[1]
+    F[last, 2] += f[2]
+    T[last, 0] += p[1] * f[2] - p[2] * f[1]
+    T[last, 1] += p[2] * f[0] - p[0] * f[2]
+    T[last, 2] += p[0] * f[1] - p[1] * f[0]
+    for a in range(3):
+        for b in range(3):
+            M[last, a, b] += f[a] * p[b]
+
+
+@jit
+def add_mass(p, last, mass, S, m):
+    """Record a mass at point ``p`` (for the Jacobian of the centre of mass)."""
+    S[last, 0] += mass * p[0]
+    S[last, 1] += mass * p[1]
+    S[last, 2] += mass * p[2]
+    m[last] += mass
+
+
+@jit
+def wrench_terms(n, axes, origins, F, T, M, S, m, g, H, Jc):
+    """Turn the recorded forces into ``g`` and the geometric upper triangle of ``H``.
+
+    Also writes the Jacobian of the mass-weighted point sum into ``Jc`` (n, 3): the centre of
+    mass Jacobian times the total mass.  ``F``, ``T``, ``M``, ``S``, ``m`` are summed along
+    the chain in place (suffix sums).
+    """
+    for j in range(n - 2, -1, -1):
+        for a in range(3):
+            F[j, a] += F[j + 1, a]
+            T[j, a] += T[j + 1, a]
+            S[j, a] += S[j + 1, a]
+            for b in range(3):
+                M[j, a, b] += M[j + 1, a, b]
+        m[j] += m[j + 1]
+    for j in range(n):
+        if j < 3:
+            g[j] += F[j, j]
+            for a in range(3):
+                Jc[j, a] = m[j] if a == j else 0.0
+            continue
+        w0, w1, w2 = axes[j, 0], axes[j, 1], axes[j, 2]
+        o0, o1, o2 = origins[j, 0], origins[j, 1], origins[j, 2]
+        f0, f1, f2 = F[j, 0], F[j, 1], F[j, 2]
+        # gradient: w . (T - o x F)
+        g[j] += (w0 * (T[j, 0] - (o1 * f2 - o2 * f1))
+                 + w1 * (T[j, 1] - (o2 * f0 - o0 * f2))
+                 + w2 * (T[j, 2] - (o0 * f1 - o1 * f0)))
+        # a = M^T w - o (F . w), tr(A) = tr(M) - F . o
+        fw = f0 * w0 + f1 * w1 + f2 * w2
+        a0 = M[j, 0, 0] * w0 + M[j, 1, 0] * w1 + M[j, 2, 0] * w2 - o0 * fw
+        a1 = M[j, 0, 1] * w0 + M[j, 1, 1] * w1 + M[j, 2, 1] * w2 - o1 * fw
+        a2 = M[j, 0, 2] * w0 + M[j, 1, 2] * w1 + M[j, 2, 2] * w2 - o2 * fw
+        tr = M[j, 0, 0] + M[j, 1, 1] + M[j, 2, 2] - (f0 * o0 + f1 * o1 + f2 * o2)
+        c0, c1, c2 = a0 - tr * w0, a1 - tr * w1, a2 - tr * w2
+        for i in range(3, j + 1):
+            H[i, j] += axes[i, 0] * c0 + axes[i, 1] * c1 + axes[i, 2] * c2
+        # mass-weighted Jacobian: w x (S - m o)
+        s0, s1, s2 = S[j, 0] - m[j] * o0, S[j, 1] - m[j] * o1, S[j, 2] - m[j] * o2
+        Jc[j, 0] = w1 * s2 - w2 * s1
+        Jc[j, 1] = w2 * s0 - w0 * s2
+        Jc[j, 2] = w0 * s1 - w1 * s0
+
+
+@jit
+def add_stiffness(p, last, d, k, axes, origins, u, H):
+    """H += k u u^T with u_j = d . dp/dq_j: the curvature k of a potential along ``d``."""
+    n = last + 1
+    for j in range(n):
+        if j < 3:
+            u[j] = d[j]
+        else:
+            r0 = p[0] - origins[j, 0]
+            r1 = p[1] - origins[j, 1]
+            r2 = p[2] - origins[j, 2]
+            # d . (w x r) = w . (r x d)
+            u[j] = (axes[j, 0] * (r1 * d[2] - r2 * d[1]) + axes[j, 1] * (r2 * d[0] - r0 * d[2])
+                    + axes[j, 2] * (r0 * d[1] - r1 * d[0]))
+    for j in range(n):
+        kj = k * u[j]
+        for i in range(j + 1):
+            H[i, j] += u[i] * kj
+
+
+@jit
+def add_vector(v, last, f, k, axes, J, g, H):
+    """Potential of a free vector ``v`` with gradient ``f`` and curvature ``k`` (x and y).
+
+    Fills ``J`` with dv/dq (zero for translations).
+    """
+    n = last + 1
+    for j in range(n):
+        if j < 3:
+            J[j, 0] = 0.0
+            J[j, 1] = 0.0
+            J[j, 2] = 0.0
+        else:
+            J[j, 0] = axes[j, 1] * v[2] - axes[j, 2] * v[1]
+            J[j, 1] = axes[j, 2] * v[0] - axes[j, 0] * v[2]
+            J[j, 2] = axes[j, 0] * v[1] - axes[j, 1] * v[0]
+        g[j] += f[0] * J[j, 0] + f[1] * J[j, 1] + f[2] * J[j, 2]
+    for j in range(n):
+        for i in range(j + 1):
+            H[i, j] += k * (J[i, 0] * J[j, 0] + J[i, 1] * J[j, 1])
+    for j in range(3, n):
+        c0 = J[j, 1] * f[2] - J[j, 2] * f[1]
+        c1 = J[j, 2] * f[0] - J[j, 0] * f[2]
+        c2 = J[j, 0] * f[1] - J[j, 1] * f[0]
+        for i in range(3, j + 1):
+            H[i, j] += axes[i, 0] * c0 + axes[i, 1] * c1 + axes[i, 2] * c2
+
+
+@jit
+def symmetrize(H, n):
+    """Copy the upper triangle of ``H[:n, :n]`` into the lower one."""
+    for j in range(n):
+        for i in range(j + 1, n):
+            H[i, j] = H[j, i]

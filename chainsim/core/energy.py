@@ -1,0 +1,380 @@
+"""Potential energy of the standing chain with its gradient and Hessian.
+
+V = gravity + joint springs (Falisse passive moments, postural tone, arch law)
+  + ground contacts (unilateral normal springs, tangential friction anchors)
+  + the trunk-upright rule + the balance rule (centre of mass over the feet).
+
+The model is three serial chains sharing the pelvis: the trunk (9 coordinates) and two legs
+(16 each: pelvis, then leg).  The right leg is evaluated in the mirror image of the world
+(y -> -y), where it is a left leg; ``MIRROR`` flips the pelvis coordinates that change sign.
+Everything here works on flat arrays; see ``layout`` for their meaning.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from .._generated.model import (
+    LEG_POINT_LAST, TRUNK_POINT_LAST, arch, contact, falisse, leg_kinematics, limit5,
+    one_sided_spring, trunk_kinematics,
+)
+from .chain import add_force, add_mass, add_stiffness, add_vector, clear, symmetrize, wrench_terms
+from .jit import jit
+from .layout import (
+    ARCH, C_HEEL_M, COM_POINTS, CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_HAT_MASS, G_LUMBAR_K,
+    G_MASS, G_PELVIS_MASS, G_TRUNK, G_UPRIGHT_K, NB, NCF, NCHAIN, NCONTACT, NKP, NL, NLUM, NPOINTS, NQ, NR, NS,
+    NTP, NTRUNK, P_FF_ANCHOR, P_HEEL, Q_LEFT, Q_LUMBAR, Q_RIGHT, S_ANCHOR, S_ARCH, S_CONTACT,
+    S_KIN, S_KNEG, S_KPOS, S_MASS, S_REST, SIDE_OFFSET, ANKLE, HIP_ADD, R_ANKLE, R_HIP,
+    R_LUMBAR_EXT, R_LUMBAR_BEND,
+)
+from .passive import KNEE_LIMIT_C, KNEE_LIMIT_QREF, LEG_FALISSE, LEG_LIMIT5, LUMBAR_FALISSE
+
+#: Sign of each pelvis coordinate in the mirror image (y -> -y): y, rotation, obliquity flip.
+MIRROR = np.array([1.0, -1.0, 1.0, -1.0, -1.0, 1.0])
+TRUNK, LEFT, RIGHT = 0, 1, 2
+TRUNK_MASS_POINTS = (0, 2)                 # pelvis CoM, HAT CoM
+
+
+#: Workspace of the energy: kinematics and accumulators of the three chains (trunk, left,
+#: right), the centre-of-mass Jacobian and the postural constraints.
+Work = namedtuple("Work", (
+    "axes", "origins", "points", "frames",    # per chain: kinematics (chain's own world)
+    "qc", "gc", "Hc",                         # per chain: coordinates, gradient, Hessian
+    "F", "T", "M", "S", "msum", "Jc",         # per chain: wrench and mass sums (chain.py)
+    "J", "u", "f", "vec",                     # scratch
+    "shift",                                  # per leg: tone setpoint shift of each coordinate
+    "cref", "jg",                             # reference CoM (x, y); global CoM Jacobian (x, y)
+    "B", "A", "C",                            # dg/dr, dC/dq, postural constraints C
+))
+
+
+@jit
+def new_work():
+    """Allocate the energy workspace."""
+    return Work(
+        np.zeros((3, NCHAIN, 3)), np.zeros((3, NCHAIN, 3)), np.zeros((3, NPOINTS, 3)),
+        np.zeros((3, 6, 3, 3)),
+        np.zeros((3, NCHAIN)), np.zeros((3, NCHAIN)), np.zeros((3, NCHAIN, NCHAIN)),
+        np.zeros((3, NCHAIN, 3)), np.zeros((3, NCHAIN, 3)), np.zeros((3, NCHAIN, 3, 3)),
+        np.zeros((3, NCHAIN, 3)), np.zeros((3, NCHAIN)), np.zeros((3, NCHAIN, 3)),
+        np.zeros((NCHAIN, 3)), np.zeros(NCHAIN), np.zeros(3), np.zeros(3),
+        np.zeros((3, NL)),
+        np.zeros(2), np.zeros((NQ, 2)),
+        np.zeros((NQ, NR)), np.zeros((NQ, NR)), np.zeros(NR),
+    )
+
+
+@jit
+def side(theta, k):
+    """Side block ``k`` (0 left, 1 right) of a packed model."""
+    return theta[SIDE_OFFSET[k]:SIDE_OFFSET[k] + NS]
+
+
+@jit
+def kinematics(q, theta, w):
+    """Chain coordinates and kinematics of the trunk and both legs (legs in their own world)."""
+    axes, origins, points, frames, qc = w.axes, w.origins, w.points, w.frames, w.qc
+    for i in range(NB):
+        qc[TRUNK, i] = q[i]
+        qc[LEFT, i] = q[i]
+        qc[RIGHT, i] = MIRROR[i] * q[i]
+    for i in range(NLUM):
+        qc[TRUNK, NB + i] = q[Q_LUMBAR + i]
+    for i in range(NL):
+        qc[LEFT, NB + i] = q[Q_LEFT + i]
+        qc[RIGHT, NB + i] = q[Q_RIGHT + i]
+    trunk_kinematics(qc[TRUNK, :NTRUNK], theta[G_TRUNK:G_TRUNK + NTP], axes[TRUNK],
+                     origins[TRUNK], points[TRUNK], frames[TRUNK])
+    for c in (LEFT, RIGHT):
+        s = side(theta, c - 1)
+        leg_kinematics(qc[c], s[S_KIN:S_KIN + NKP], axes[c], origins[c], points[c], frames[c])
+
+
+@jit
+def centre_of_mass(theta, w):
+    """Horizontal position (x, y) of the whole-body centre of mass, true world."""
+    points = w.points
+    cx = 0.0
+    cy = 0.0
+    for i in range(2):
+        m = theta[G_PELVIS_MASS + i]
+        p = points[TRUNK, TRUNK_MASS_POINTS[i]]
+        cx += m * p[0]
+        cy += m * p[1]
+    for c in (LEFT, RIGHT):
+        s = side(theta, c - 1)
+        sg = 1.0 if c == LEFT else -1.0
+        for i in range(4):
+            m = s[S_MASS + i]
+            p = points[c, COM_POINTS[i]]
+            cx += m * p[0]
+            cy += sg * m * p[1]
+    return cx / theta[G_MASS], cy / theta[G_MASS]
+
+
+@jit
+def contact_state(s, c, p):
+    """Penetration of contact ``c`` of a side block ``s`` at world point ``p``, and its normal."""
+    b = S_CONTACT + NCF * c
+    nx, ny, nz = s[b], s[b + 1], s[b + 2]
+    pen = s[b + 3] - (nx * p[0] + ny * p[1] + nz * p[2])
+    return pen, nx, ny, nz
+
+
+@jit
+def joint_spring(s, k, qk, setpoint):
+    """Energy, its first and second derivative for leg coordinate ``k``, and the tone stiffness.
+
+    Postural tone about the rest angle plus the postural ``setpoint`` shift, the Falisse
+    passive moment, the knee limits and, for the arch, the Ker-shaped arch law.
+    """
+    x = qk - s[S_REST + k]
+    e, d1, d2 = one_sided_spring(x - setpoint, s[S_KPOS + k], s[S_KNEG + k])
+    tone = d2
+    c = LEG_FALISSE[k]
+    if c[0] != 0.0 or c[2] != 0.0:
+        sg = c[6]
+        pe, p1, p2 = falisse(sg * x, c[0], c[1], c[2], c[3], c[4], c[5])
+        e += pe
+        d1 += sg * p1
+        d2 += p2
+    if LEG_LIMIT5[k]:
+        pe, p1, p2 = limit5(x, KNEE_LIMIT_C, KNEE_LIMIT_QREF)
+        e += pe
+        d1 += p1
+        d2 += p2
+    if k == ARCH:
+        a = S_ARCH
+        pe, p1, p2 = arch(x, s[a], s[a + 1], s[a + 2], s[a + 3], s[a + 4])
+        e += pe
+        d1 += p1
+        d2 += p2
+    return e, d1, d2, tone
+
+
+@jit
+def contact_forces(s, points, out):
+    """World forces on the foot: one row per contact (``CONTACT_NAMES``), then the heel and
+    forefoot friction anchors."""
+    for c in range(NCONTACT):
+        pen, nx, ny, nz = contact_state(s, c, points[CONTACT_POINTS[c]])
+        b = S_CONTACT + NCF * c
+        _, d1, _ = contact(pen, s[b + 4])
+        out[c, 0] = d1 * nx
+        out[c, 1] = d1 * ny
+        out[c, 2] = d1 * nz
+    kt = s[S_ANCHOR + 9]
+    b = S_CONTACT + NCF * C_HEEL_M          # the heel's support plane
+    n = s[b:b + 3]
+    d = points[P_HEEL] - s[S_ANCHOR:S_ANCHOR + 3]
+    dn = d[0] * n[0] + d[1] * n[1] + d[2] * n[2]
+    t = s[S_ANCHOR + 6:S_ANCHOR + 9]
+    e = points[P_FF_ANCHOR] - s[S_ANCHOR + 3:S_ANCHOR + 6]
+    dt = e[0] * t[0] + e[1] * t[1] + e[2] * t[2]
+    for i in range(3):
+        out[NCONTACT, i] = -kt * (d[i] - dn * n[i])
+        out[NCONTACT + 1, i] = -kt * dt * t[i]
+
+
+@jit
+def _point_force(w, c, p, last, f0, f1, f2):
+    """Record dV/dp = (f0, f1, f2) of a potential of point ``p`` of chain ``c``."""
+    f = w.f
+    f[0], f[1], f[2] = f0, f1, f2
+    add_force(p, last, f, w.F[c], w.T[c], w.M[c])
+
+
+@jit
+def _mass_point(w, c, pt, last, m, gravity, bx, by):
+    """Weight and balance feedback on a mass ``m`` at point ``pt`` of chain ``c``."""
+    p = w.points[c, pt]
+    _point_force(w, c, p, last, m * bx, m * (by if c != RIGHT else -by), m * gravity)
+    add_mass(p, last, m, w.S[c], w.msum[c])
+
+
+@jit
+def _leg_energy(theta, w, c, gravity, bx, by):
+    """Energy of leg chain ``c``; records its forces and fills its stiffness terms."""
+    s = side(theta, c - 1)
+    axes, origins, points, H, qc = w.axes[c], w.origins[c], w.points[c], w.Hc[c], w.qc[c]
+    g, u, d, shift = w.gc[c], w.u, w.vec, w.shift[c]
+    v = 0.0
+    for i in range(4):
+        pt = COM_POINTS[i]
+        m = s[S_MASS + i]
+        v += m * gravity * points[pt, 2]
+        _mass_point(w, c, pt, LEG_POINT_LAST[pt], m, gravity, bx, by)
+    # unilateral normal contacts: E(pen), pen = offset - n.p
+    for ci in range(NCONTACT):
+        b = S_CONTACT + NCF * ci
+        if s[b + 4] == 0.0:
+            continue
+        pt = CONTACT_POINTS[ci]
+        pen, nx, ny, nz = contact_state(s, ci, points[pt])
+        if pen <= 0.0:
+            continue
+        e, d1, d2 = contact(pen, s[b + 4])
+        v += e
+        _point_force(w, c, points[pt], LEG_POINT_LAST[pt], -d1 * nx, -d1 * ny, -d1 * nz)
+        d[0], d[1], d[2] = nx, ny, nz
+        add_stiffness(points[pt], LEG_POINT_LAST[pt], d, d2, axes, origins, u, H)
+    # friction: the heel is held in its support plane, the forefoot sideways
+    kt = s[S_ANCHOR + 9]
+    if kt > 0.0:
+        b = S_CONTACT + NCF * C_HEEL_M          # the heel's support plane
+        n = s[b:b + 3]
+        t = s[S_ANCHOR + 6:S_ANCHOR + 9]         # lateral, in the support plane
+        last = LEG_POINT_LAST[P_HEEL]
+        dh = points[P_HEEL] - s[S_ANCHOR:S_ANCHOR + 3]
+        # the two in-plane directions: t and t x n
+        d[0] = t[1] * n[2] - t[2] * n[1]
+        d[1] = t[2] * n[0] - t[0] * n[2]
+        d[2] = t[0] * n[1] - t[1] * n[0]
+        a1 = dh[0] * d[0] + dh[1] * d[1] + dh[2] * d[2]
+        a2 = dh[0] * t[0] + dh[1] * t[1] + dh[2] * t[2]
+        v += 0.5 * kt * (a1 * a1 + a2 * a2)
+        _point_force(w, c, points[P_HEEL], last, kt * (a1 * d[0] + a2 * t[0]),
+                     kt * (a1 * d[1] + a2 * t[1]), kt * (a1 * d[2] + a2 * t[2]))
+        add_stiffness(points[P_HEEL], last, d, kt, axes, origins, u, H)
+        add_stiffness(points[P_HEEL], last, t, kt, axes, origins, u, H)
+        last = LEG_POINT_LAST[P_FF_ANCHOR]
+        e = points[P_FF_ANCHOR] - s[S_ANCHOR + 3:S_ANCHOR + 6]
+        dt = e[0] * t[0] + e[1] * t[1] + e[2] * t[2]
+        v += 0.5 * kt * dt * dt
+        _point_force(w, c, points[P_FF_ANCHOR], last, kt * dt * t[0], kt * dt * t[1], kt * dt * t[2])
+        add_stiffness(points[P_FF_ANCHOR], last, t, kt, axes, origins, u, H)
+    for k in range(NL):
+        e, d1, d2, _ = joint_spring(s, k, qc[NB + k], shift[k])
+        v += e
+        g[NB + k] += d1
+        H[NB + k, NB + k] += d2
+    return v
+
+
+@jit
+def _trunk_energy(theta, w, gravity, bx, by, r):
+    """Energy of pelvis and trunk: weights, upright feedback, lumbar tone and passive moments."""
+    axes, frames, J, g, H, qc = w.axes[TRUNK], w.frames[TRUNK], w.J, w.gc[TRUNK], w.Hc[TRUNK], w.qc[TRUNK]
+    points, f, vec = w.points[TRUNK], w.f, w.vec
+    v = 0.0
+    for i in range(2):
+        pt = TRUNK_MASS_POINTS[i]
+        m = theta[G_PELVIS_MASS + i]
+        v += m * gravity * points[pt, 2]
+        _mass_point(w, TRUNK, pt, TRUNK_POINT_LAST[pt], m, gravity, bx, by)
+    # trunk-upright feedback on the trunk's long axis e: V = k (e_x^2 + e_y^2) / 2
+    ku = theta[G_UPRIGHT_K]
+    for i in range(3):
+        vec[i] = frames[1, i, 2]
+    v += 0.5 * ku * (vec[0] * vec[0] + vec[1] * vec[1])
+    f[0], f[1], f[2] = ku * vec[0], ku * vec[1], 0.0
+    add_vector(vec, NTRUNK - 1, f, ku, axes, J, g, H)
+    # the Jacobian of the trunk-axis constraint is that vector's Jacobian, now in J
+    A = w.A
+    for i in range(NTRUNK):
+        gi = i if i < NB else Q_LUMBAR + i - NB
+        A[gi, R_LUMBAR_EXT] = J[i, 0]
+        A[gi, R_LUMBAR_BEND] = J[i, 1]
+    for k in range(NLUM):
+        x = qc[NB + k]
+        sp = r[R_LUMBAR_EXT] if k == 0 else (r[R_LUMBAR_BEND] if k == 1 else 0.0)
+        kk = theta[G_LUMBAR_K + k]
+        c = LUMBAR_FALISSE[k]
+        pe, p1, p2 = falisse(x, c[0], c[1], c[2], c[3], c[4], c[5])
+        v += 0.5 * kk * (x - sp) * (x - sp) + pe
+        g[NB + k] += kk * (x - sp) + p1
+        H[NB + k, NB + k] += kk + p2
+    return v
+
+
+#: Offset from a chain's own coordinates (after the pelvis) to the global ones.
+CHAIN_OFFSET = (Q_LUMBAR - NB, Q_LEFT - NB, Q_RIGHT - NB)
+
+
+@jit
+def total_energy(q, r, theta, w, g, H):
+    """Total energy ``V(q; r)``; writes the gradient ``g`` (NQ) and Hessian ``H`` (NQ, NQ).
+
+    ``r`` holds the postural setpoints (``layout.R_*``).  Also fills the postural constraints
+    ``w.C`` (centre of mass minus its reference, trunk axis tilt), their Jacobian ``w.A`` and
+    ``w.B`` = dg/dr.  The reference centre of mass ``w.cref`` must be set (``set_reference``).
+    """
+    kinematics(q, theta, w)
+    gc, Hc, Jc, jg, shift, B, A, C = w.gc, w.Hc, w.Jc, w.jg, w.shift, w.B, w.A, w.C
+    gc[:, :] = 0.0
+    Hc[:, :, :] = 0.0
+    for c in range(3):
+        clear(w.F[c], w.T[c], w.M[c], w.S[c], w.msum[c], NCHAIN)
+    shift[:, :] = 0.0
+    for c in (LEFT, RIGHT):               # the right leg's frontal setpoint is mirrored
+        shift[c, ANKLE] = r[R_ANKLE]
+        shift[c, HIP_ADD] = r[R_HIP] if c == LEFT else -r[R_HIP]
+    gravity = theta[G_GRAVITY]
+    mass = theta[G_MASS]
+    kb = theta[G_BALANCE_K]
+    cx, cy = centre_of_mass(theta, w)
+    dx, dy = cx - w.cref[0], cy - w.cref[1]
+    bx, by = kb * dx / mass, kb * dy / mass          # balance feedback per unit mass
+    v = 0.5 * kb * (dx * dx + dy * dy)
+    A[:, :] = 0.0
+    v += _trunk_energy(theta, w, gravity, bx, by, r)
+    v += _leg_energy(theta, w, LEFT, gravity, bx, by)
+    v += _leg_energy(theta, w, RIGHT, gravity, bx, by)
+    g[:] = 0.0
+    H[:, :] = 0.0
+    jg[:, :] = 0.0
+    for c in range(3):
+        n = NTRUNK if c == TRUNK else NCHAIN
+        wrench_terms(n, w.axes[c], w.origins[c], w.F[c], w.T[c], w.M[c], w.S[c], w.msum[c],
+                     gc[c], Hc[c], Jc[c])
+        ysg = -1.0 if c == RIGHT else 1.0
+        off = CHAIN_OFFSET[c]
+        for i in range(n):
+            gi = i if i < NB else i + off
+            si = MIRROR[i] if (c == RIGHT and i < NB) else 1.0
+            g[gi] += si * gc[c, i]
+            jg[gi, 0] += si * Jc[c, i, 0] / mass
+            jg[gi, 1] += si * ysg * Jc[c, i, 1] / mass
+            for j in range(i, n):
+                if j < NB:
+                    H[gi, j] += si * (MIRROR[j] if c == RIGHT else 1.0) * Hc[c, i, j]
+                else:
+                    H[gi, j + off] += si * Hc[c, i, j]
+    # balance feedback, Gauss-Newton part: kb (Jx Jx^T + Jy Jy^T) on the upper triangle
+    for j in range(NQ):
+        for i in range(j + 1):
+            H[i, j] += kb * (jg[i, 0] * jg[j, 0] + jg[i, 1] * jg[j, 1])
+    symmetrize(H, NQ)
+    # postural constraints and their derivatives
+    frames = w.frames[TRUNK]
+    C[R_ANKLE] = dx
+    C[R_HIP] = dy
+    C[R_LUMBAR_EXT] = frames[1, 0, 2]
+    C[R_LUMBAR_BEND] = frames[1, 1, 2]
+    for i in range(NQ):
+        A[i, R_ANKLE] = jg[i, 0]
+        A[i, R_HIP] = jg[i, 1]
+    B[:, :] = 0.0
+    for c in (LEFT, RIGHT):
+        s = side(theta, c - 1)
+        q0 = Q_LEFT if c == LEFT else Q_RIGHT
+        qc = w.qc[c]
+        for k, ri, sg in ((ANKLE, R_ANKLE, 1.0), (HIP_ADD, R_HIP, 1.0 if c == LEFT else -1.0)):
+            x = qc[NB + k] - s[S_REST + k] - shift[c, k]
+            tone = s[S_KPOS + k] if x >= 0.0 else s[S_KNEG + k]   # one_sided_spring's curvature
+            B[q0 + k, ri] = -sg * tone
+    B[Q_LUMBAR, R_LUMBAR_EXT] = -theta[G_LUMBAR_K]
+    B[Q_LUMBAR + 1, R_LUMBAR_BEND] = -theta[G_LUMBAR_K + 1]
+    return v
+
+
+@jit
+def set_reference(theta, w, q):
+    """Store the centre of mass of the neutral posture ``q = 0`` as the balance reference."""
+    q[:] = 0.0
+    kinematics(q, theta, w)
+    cx, cy = centre_of_mass(theta, w)
+    w.cref[0] = cx
+    w.cref[1] = cy

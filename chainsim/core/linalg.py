@@ -1,0 +1,77 @@
+"""Small dense linear algebra for the Newton steps (no LAPACK call inside threads)."""
+
+from __future__ import annotations
+
+import math
+
+from .jit import jit
+
+
+@jit
+def cholesky(A, shift, L):
+    """Factor ``A + shift*I = L L^T`` into the lower triangle of ``L``.
+
+    Returns False (and leaves ``L`` partly written) when the matrix is not positive definite.
+    """
+    n = A.shape[0]
+    for j in range(n):
+        s = A[j, j] + shift
+        for k in range(j):
+            s -= L[j, k] * L[j, k]
+        if not s > 0.0:
+            return False
+        d = math.sqrt(s)
+        L[j, j] = d
+        for i in range(j + 1, n):
+            t = A[i, j]
+            for k in range(j):
+                t -= L[i, k] * L[j, k]
+            L[i, j] = t / d
+    return True
+
+
+@jit
+def cho_solve(L, b, x):
+    """Solve ``L L^T x = b``."""
+    n = b.shape[0]
+    for i in range(n):
+        t = b[i]
+        for k in range(i):
+            t -= L[i, k] * x[k]
+        x[i] = t / L[i, i]
+    for i in range(n - 1, -1, -1):
+        t = x[i]
+        for k in range(i + 1, n):
+            t -= L[k, i] * x[k]
+        x[i] = t / L[i, i]
+
+
+@jit
+def lu_solve_small(M, b, x):
+    """Solve the small dense system ``M x = b`` (Gaussian elimination, partial pivoting).
+
+    ``M`` and ``b`` are overwritten.  Returns False if ``M`` is singular.
+    """
+    n = b.shape[0]
+    for k in range(n):
+        p = k
+        for i in range(k + 1, n):
+            if abs(M[i, k]) > abs(M[p, k]):
+                p = i
+        if M[p, k] == 0.0:
+            return False
+        if p != k:
+            for j in range(n):
+                M[k, j], M[p, j] = M[p, j], M[k, j]
+            b[k], b[p] = b[p], b[k]
+        for i in range(k + 1, n):
+            f = M[i, k] / M[k, k]
+            for j in range(k, n):
+                M[i, j] -= f * M[k, j]
+            b[i] -= f * b[k]
+    for i in range(n - 1, -1, -1):
+        t = b[i]
+        for j in range(i + 1, n):
+            t -= M[i, j] * x[j]
+        x[i] = t / M[i, i]
+    return True

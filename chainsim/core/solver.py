@@ -1,0 +1,296 @@
+"""Static equilibrium: minimise the potential energy by damped Newton steps.
+
+An equilibrium is a stationary point of ``V(q)``; a *stable* one is a minimum, so the
+solver descends ``V`` (Newton direction, Levenberg shift where the Hessian is not positive
+definite, Armijo backtracking) and finally checks that the Hessian at the solution is
+positive definite.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .energy import contact_state, kinematics, new_work, set_reference, side, total_energy
+from .jit import jit
+from .linalg import cho_solve, cholesky, lu_solve_small
+from .layout import (
+    CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_MASS, G_UPRIGHT_K, HIP_ADD, NCF, NCONTACT, NQ, NR,
+    Q_LEFT, Q_LUMBAR, Q_RIGHT, R_HIP, R_LUMBAR_BEND, S_CONTACT, S_DRIVE, S_KIN, SUBTALAR,
+)
+
+# status codes (chainsim.statics.STATUS names them)
+OK, NOT_CONVERGED, NONFINITE, UNSTABLE, NO_CONTACT, STALLED, SLIPPING, UNBALANCED = range(8)
+STATUS_NAMES = ("ok", "not_converged", "nonfinite", "unstable", "no_contact", "stalled",
+                "slipping", "unbalanced")
+
+MAX_ANGLE_STEP = 0.25      # rad per Newton step
+MAX_SHIFT_STEP = 0.02      # m per Newton step
+PRELOAD = 0.003            # initial guess: feet pressed 3 mm into their supports
+POSTURAL_SWITCH = 0.05     # below this residual (body weights) the setpoints start to move
+POSTURAL_PATIENCE = 40     # postural steps without progress before giving up
+POSTURAL_SLACK = 1.0       # force residual (body weights) a postural step may leave behind
+
+
+@jit
+def initial_guess(theta, w, q, r):
+    """Neutral posture with both feet touching their supports.
+
+    The pelvis is lowered, and rolled where the legs differ in length, with the legs and
+    trunk kept vertical (the hip and lumbar tone setpoints follow the roll).  Also stores the
+    neutral centre of mass as the balance reference.
+    """
+    set_reference(theta, w, q)
+    q[:] = 0.0
+    kinematics(q, theta, w)
+    points = w.points
+    lift = np.zeros(2)
+    for k in range(2):
+        s = side(theta, k)
+        best = np.inf
+        for c in range(NCONTACT):
+            if s[S_CONTACT + NCF * c + 4] > 0.0:
+                pen, nx, ny, nz = contact_state(s, c, points[1 + k, CONTACT_POINTS[c]])
+                best = min(best, -pen / nz)
+        lift[k] = -best if best < np.inf else 0.0
+    hw = side(theta, 0)[S_KIN + 1] + side(theta, 1)[S_KIN + 1]
+    q[2] = 0.5 * (lift[0] + lift[1]) - PRELOAD
+    roll = math.asin(max(-0.5, min(0.5, (lift[0] - lift[1]) / hw)))
+    q[4] = roll
+    q[Q_LEFT + HIP_ADD] = roll
+    q[Q_RIGHT + HIP_ADD] = -roll
+    q[Q_LUMBAR + 1] = roll
+    r[:] = 0.0
+    r[R_HIP] = roll
+    r[R_LUMBAR_BEND] = roll
+    for k in range(2):
+        s = side(theta, k)
+        if s[S_DRIVE] != 0.0:
+            q[(Q_LEFT if k == 0 else Q_RIGHT) + SUBTALAR] = s[S_DRIVE + 1]
+
+
+@jit
+def _fixed(theta, i):
+    """True if coordinate ``i`` is prescribed (the subtalar driver)."""
+    for k in range(2):
+        if i == (Q_LEFT if k == 0 else Q_RIGHT) + SUBTALAR:
+            return side(theta, k)[S_DRIVE] != 0.0
+    return False
+
+
+@jit
+def _residual(g, C, fixed, mg):
+    """Largest generalized force (in body weights) and largest postural constraint error."""
+    res = 0.0
+    for i in range(NQ):
+        if not fixed[i]:
+            res = max(res, abs(g[i]) / mg)
+    rc = 0.0
+    for k in range(NR):
+        rc = max(rc, abs(C[k]))
+    return res, rc
+
+
+@jit
+def _merit(res, C, theta, mg):
+    """Residual of the full system in body weights: forces, and the feedback forces that the
+    postural errors would cause (balance: k_b * error, trunk: k_up * tilt per metre)."""
+    m = res
+    for k in range(NR):
+        gain = theta[G_BALANCE_K] if k < 2 else theta[G_UPRIGHT_K]
+        m = max(m, abs(C[k]) * gain / mg)
+    return m
+
+
+@jit
+def _cap(dq, dr, factor):
+    """Scale a step down to ``factor`` times the largest allowed change of any coordinate."""
+    big = 1.0
+    for i in range(NQ):
+        big = max(big, abs(dq[i]) / (factor * (MAX_SHIFT_STEP if i < 3 else MAX_ANGLE_STEP)))
+    for k in range(NR):
+        big = max(big, abs(dr[k]) / (factor * MAX_ANGLE_STEP))
+    for i in range(NQ):
+        dq[i] /= big
+    for k in range(NR):
+        dr[k] /= big
+
+
+@jit
+def _postural_step(ws, fixed):
+    """Newton step of the full system: equilibrium g(q, r) = 0 and postural constraints C = 0.
+
+    With ``H`` factored, dq = -H^-1 (g + B dr) and A^T dq = -C give a 4 x 4 system for dr.
+    Returns False when the system is singular.
+    """
+    w, g, H, L, dq, qt, gt, Ht, r, rt, dr, X, y = ws
+    B, A, C = w.B, w.A, w.C
+    for i in range(NQ):
+        gt[i] = g[i]
+    cho_solve(L, gt, y)
+    for k in range(NR):
+        for i in range(NQ):
+            gt[i] = 0.0 if fixed[i] else B[i, k]
+        cho_solve(L, gt, X[:, k])
+    M = np.zeros((NR, NR))
+    rhs = np.zeros(NR)
+    for a in range(NR):
+        rhs[a] = C[a]
+        for i in range(NQ):
+            rhs[a] -= A[i, a] * y[i]
+        for b in range(NR):
+            for i in range(NQ):
+                M[a, b] += A[i, a] * X[i, b]
+    if not lu_solve_small(M, rhs, dr):
+        return False
+    for i in range(NQ):
+        dq[i] = -y[i]
+        for k in range(NR):
+            dq[i] -= X[i, k] * dr[k]
+    return True
+
+
+@jit
+def solve(theta, q, r, tol, max_iter, ws):
+    """Solve one model in place: the equilibrium ``q`` and the postural setpoints ``r``.
+
+    Far from equilibrium, Levenberg-Marquardt steps on the energy with the setpoints fixed:
+    (H + lam I) dq = -g, accepted when the energy falls by a fair share of the quadratic
+    model's prediction (``lam`` grows after a poor step and shrinks after a good one, so steps
+    stay short where the Hessian is indefinite).  Near equilibrium, Newton steps of the full
+    system that also move the setpoints until the centre of mass is over its reference and the
+    trunk upright.
+
+    Parameters
+    ----------
+    theta : (NP,) float64
+        Packed model.
+    q : (NQ,) float64
+        Output: the equilibrium coordinates.
+    r : (NR,) float64
+        Output: the postural setpoints (rad).
+    tol : float
+        Largest generalized force at convergence, in body weights (N or N m per m g); the
+        postural constraints are met to ``tol`` m (or rad) as well.
+    max_iter : int
+        Largest number of accepted steps.
+    ws : tuple
+        Workspace from ``new_workspace``.
+
+    Returns
+    -------
+    status, iterations, residual
+    """
+    w, g, H, L, dq, qt, gt, Ht, _, rt, dr, _, _ = ws
+    initial_guess(theta, w, q, r)
+    mg = theta[G_MASS] * theta[G_GRAVITY]
+    fixed = np.zeros(NQ, dtype=np.bool_)
+    for i in range(NQ):
+        fixed[i] = _fixed(theta, i)
+    v = total_energy(q, r, theta, w, g, H)
+    _freeze(fixed, g, H)
+    lam = 0.0
+    lam_floor = 1e-6 * mg          # N m: about one millionth of body weight times a metre
+    res = np.inf
+    best_rc = np.inf
+    stall = 0
+    for it in range(max_iter + 1):
+        res, rc = _residual(g, w.C, fixed, mg)
+        if not (math.isfinite(res) and math.isfinite(v)):
+            return NONFINITE, it, res
+        if res < tol and rc < tol:
+            return (OK if cholesky(H, 0.0, L) else UNSTABLE), it, res
+        if it == max_iter:
+            break
+        # the postural rules cannot be met (e.g. the centre of mass cannot be brought over
+        # the feet): postural steps stop improving them while the forces are nearly balanced
+        if res < POSTURAL_SWITCH:
+            if rc < 0.5 * best_rc:
+                best_rc = rc
+                stall = 0
+            else:
+                stall += 1
+                if stall > POSTURAL_PATIENCE:
+                    return UNBALANCED, it, res
+        accepted = False
+        if res < POSTURAL_SWITCH and cholesky(H, 0.0, L) and _postural_step(ws, fixed):
+            _cap(dq, dr, 4.0)         # Newton steps of the full system may go further
+            before = _merit(res, w.C, theta, mg)
+            alpha = 1.0
+            for _ in range(8):
+                for i in range(NQ):
+                    qt[i] = q[i] + alpha * dq[i]
+                for k in range(NR):
+                    rt[k] = r[k] + alpha * dr[k]
+                vt = total_energy(qt, rt, theta, w, gt, Ht)
+                _freeze(fixed, gt, Ht)
+                res2, rc2 = _residual(gt, w.C, fixed, mg)
+                # a postural step moves the setpoints to their linear prediction; the force
+                # residual it leaves (contacts are nonlinear) is then removed by LM steps
+                if math.isfinite(vt) and (_merit(res2, w.C, theta, mg) < before
+                                          or (rc2 < 0.5 * rc and res2 < POSTURAL_SLACK)):
+                    accepted = True
+                    break
+                alpha *= 0.5
+        if not accepted:
+            # restore the derivatives at the current point (a failed trial overwrote them)
+            v = total_energy(q, r, theta, w, g, H)
+            _freeze(fixed, g, H)
+            for k in range(NR):
+                rt[k] = r[k]
+            for attempt in range(60):
+                if not cholesky(H, lam, L):
+                    lam = max(4.0 * lam, lam_floor)
+                    continue
+                for i in range(NQ):
+                    gt[i] = -g[i]
+                cho_solve(L, gt, dq)
+                for k in range(NR):
+                    dr[k] = 0.0
+                _cap(dq, dr, 1.0)
+                pred = 0.0
+                for i in range(NQ):
+                    qt[i] = q[i] + dq[i]
+                    hd = 0.0
+                    for j in range(NQ):
+                        hd += H[i, j] * dq[j]
+                    pred -= g[i] * dq[i] + 0.5 * dq[i] * hd
+                vt = total_energy(qt, rt, theta, w, gt, Ht)
+                _freeze(fixed, gt, Ht)
+                gain = v - vt
+                tiny = 1e-13 * (abs(v) + mg)
+                if math.isfinite(vt) and (gain >= 0.1 * pred or (pred < tiny and gain > -tiny)):
+                    if gain > 0.75 * pred:
+                        lam = lam / 4.0 if lam > 4.0 * lam_floor else 0.0
+                    break
+                lam = max(4.0 * lam, lam_floor)
+            else:
+                return STALLED, it, res
+        q[:] = qt
+        r[:] = rt
+        g[:] = gt
+        H[:, :] = Ht
+        v = vt
+    return NOT_CONVERGED, max_iter, res
+
+
+@jit
+def _freeze(fixed, g, H):
+    """Remove prescribed coordinates from a gradient and Hessian."""
+    for i in range(NQ):
+        if fixed[i]:
+            g[i] = 0.0
+            for j in range(NQ):
+                H[i, j] = 0.0
+                H[j, i] = 0.0
+            H[i, i] = 1.0
+
+
+@jit
+def new_workspace():
+    """Workspace of ``solve``: energy workspace, gradients, Hessians and step vectors."""
+    return (new_work(), np.empty(NQ), np.empty((NQ, NQ)), np.empty((NQ, NQ)),
+            np.empty(NQ), np.empty(NQ), np.empty(NQ), np.empty((NQ, NQ)),
+            np.empty(NR), np.empty(NR), np.empty(NR), np.empty((NQ, NR)), np.empty(NQ))
+
