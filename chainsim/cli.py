@@ -32,6 +32,8 @@ def _settings(pairs) -> dict:
         key, value = pair.split("=", 1)
         key = key.strip()
         value = value.strip()
+        if not key:
+            raise ParameterError(f"--set expects NAME=VALUE, got {pair!r}")
         if value.lower() in ("none", "free"):
             out[key] = None
             continue

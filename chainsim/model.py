@@ -45,6 +45,9 @@ class Model(Mapping):
     def __setattr__(self, name, value):
         raise AttributeError("Model is immutable; use replace()")
 
+    def __delattr__(self, name):
+        raise AttributeError("Model is immutable; use replace()")
+
     def __getitem__(self, key):
         return self._values[key]
 

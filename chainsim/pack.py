@@ -7,7 +7,7 @@ import numpy as np
 from . import anthropometry, geometry, tissues
 from ._generated.model import LEG, LEG_PARAMS, TRUNK_PARAMS
 from .core import layout as L
-from .params import KEYS, REGISTRY, SIDES, check_arrays
+from .params import KEYS, REGISTRY, SIDES, expand_columns
 
 
 def _full(columns: dict, n: int) -> dict:
@@ -37,7 +37,8 @@ def pack(columns: dict) -> np.ndarray:
     Parameters
     ----------
     columns : dict of str -> array_like
-        Values per key; scalars broadcast; missing keys take their defaults.  The optional
+        Values per key (``both.X`` sets both sides); scalars broadcast; missing keys take
+        their defaults.  The optional
         ``*.subtalar_drive_deg`` uses NaN for "free".
 
     Returns
@@ -45,9 +46,9 @@ def pack(columns: dict) -> np.ndarray:
     numpy.ndarray
         Float64 array of shape (N, ``layout.NP``).
     """
+    columns = expand_columns(columns)       # checked as given, so messages show what was given
     n = batch_size(columns)
     c = _full(columns, n)
-    check_arrays(c)
     sex = (c["subject.sex"] == "female").astype(int)
     mass, height = c["subject.mass_kg"], c["subject.height_m"]
     seg = anthropometry.segments(mass, height, sex, geometry.REAR_LENGTH_SHARE)

@@ -125,19 +125,64 @@ def expand(values: dict) -> dict:
     return out
 
 
-def check_arrays(columns: dict) -> None:
-    """Validate arrays of values (a batch) at once; the message names the first bad entry."""
+def expand_columns(columns: dict) -> dict:
+    """Validate arrays of values (a batch) and return them under their full keys.
+
+    ``columns`` holds keys (``both.X`` allowed) and the values as given (arrays, lists or
+    scalars); a refused value is named by the key as given, with the value as given and its
+    position in the batch.
+    """
+    out = {}
     for key, arr in columns.items():
-        p = REGISTRY[key]
+        full = [f"{s}.{key[5:]}" for s in SIDES] if key.startswith("both.") else [key]
+        if full[0] not in REGISTRY:
+            raise ParameterError(f"unknown parameter {key!r}{_suggest(key)}")
+        _check_array(key, REGISTRY[full[0]], arr)
+        for k in full:
+            out[k] = arr
+    return out
+
+
+def _check_array(key: str, p: Param, arr) -> None:
+    """Refuse the first bad value of one parameter's array."""
+    raw = np.asarray(arr, dtype=object if p.choices else None)
+    if raw.ndim > 1:
+        raise ParameterError(
+            f"{key}: expected one value or a 1-D array of values, got shape {raw.shape}")
+    flat = raw.reshape(-1)
+    if p.choices:
+        ok = np.isin(flat, p.choices)
+    elif flat.dtype.kind in "biuf":            # numbers: checked at once
+        a = flat.astype(float)
+        ok = np.isfinite(a) & (a >= p.low) & (a <= p.high)
+        if p.optional:
+            ok |= np.isnan(a)
+    else:                                       # objects or text: one by one
+        ok = np.array([_valid(p, v) for v in flat], dtype=bool)
+    if not np.all(ok):
+        i = int(np.flatnonzero(~ok)[0])
+        v = flat[i].item() if isinstance(flat[i], np.generic) else flat[i]
         if p.choices:
-            bad = ~np.isin(arr, p.choices)
+            why = "is not allowed"
         else:
-            a = np.asarray(arr, float)
-            ok = np.isfinite(a) & (a >= p.low) & (a <= p.high)
-            if p.optional:
-                ok |= np.isnan(a)
-            bad = ~ok
-        if np.any(bad):
-            i = int(np.flatnonzero(bad)[0])
-            raise ParameterError(
-                f"{key} = {np.asarray(arr)[i]!r} (point {i}) is out of range; {p.range_text()}")
+            why = "is out of range" if _number(v) is not None else "is not a number"
+        where = f" (point {i})" if raw.ndim else ""
+        raise ParameterError(f"{key} = {v!r}{where} {why}; {p.range_text()}")
+
+
+def _number(v):
+    """``float(v)``, or None if ``v`` is not a number."""
+    if v is None or isinstance(v, (complex, np.complexfloating)):
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _valid(p: Param, v) -> bool:
+    """Whether one value of a batch is valid for ``p`` (NaN or None mean "free" if optional)."""
+    x = _number(v)
+    if p.optional and (v is None or (x is not None and math.isnan(x))):
+        return True
+    return x is not None and math.isfinite(x) and p.low <= x <= p.high

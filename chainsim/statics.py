@@ -177,19 +177,7 @@ def solve_columns(cols: Mapping, *, tol=TOL, max_iter=MAX_ITER, threads=None, ch
     -------
     BatchResult
     """
-    full = {}
-    for k, v in cols.items():
-        if k.startswith("both."):
-            full[f"left.{k[5:]}"] = v
-            full[f"right.{k[5:]}"] = v
-        else:
-            full[k] = v
-    from .params import REGISTRY, ParameterError, _suggest
-
-    for k in full:
-        if k not in REGISTRY:
-            raise ParameterError(f"unknown parameter {k!r}{_suggest(k)}")
-    theta = pack(full)
+    theta = pack(cols)
     n = theta.shape[0]
     q, r, out, status, iters, resid = allocate(n)
     old = numba.get_num_threads()

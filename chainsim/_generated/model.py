@@ -674,7 +674,7 @@ def trunk_kinematics(q, p, axes, origins, points, frames):
 
 @jit
 def falisse(x, k1, k2, k3, k4, theta1, theta2):
-    """Energy element ``falisse``: returns (E, dE/dx, d2E/dx2).
+    """Element ``falisse``: returns (E, dE/dx, d2E/dx2).
 
     E = -k1*exp(k2*(-theta2 + x))/k2 - k3*exp(k4*(-theta1 + x))/k4
     """
@@ -689,7 +689,7 @@ def falisse(x, k1, k2, k3, k4, theta1, theta2):
 
 @jit
 def limit5(x, c, qref):
-    """Energy element ``limit5``: returns (E, dE/dx, d2E/dx2).
+    """Element ``limit5``: returns (E, dE/dx, d2E/dx2).
 
     E = c*x**6/(6*qref**5)
     """
@@ -702,7 +702,7 @@ def limit5(x, c, qref):
 
 @jit
 def one_sided_spring(x, k_pos, k_neg):
-    """Energy element ``one_sided_spring``: returns (E, dE/dx, d2E/dx2).
+    """Element ``one_sided_spring``: returns (E, dE/dx, d2E/dx2).
 
     E = Piecewise((k_pos*x**2/2, x >= 0), (k_neg*x**2/2, True))
     """
@@ -720,7 +720,7 @@ def one_sided_spring(x, k_pos, k_neg):
 
 @jit
 def arch(x, A, rho, c1, c2, c3):
-    """Energy element ``arch``: returns (E, dE/dx, d2E/dx2).
+    """Element ``arch``: returns (E, dE/dx, d2E/dx2).
 
     E = A*Piecewise((c1*rho**2*x**2/2 + c2*rho**3*x**3/3 + c3*rho**4*x**4/4, x >= 0), (c1*rho**2*x**2/2 - c2*rho**3*x**3/3 + c3*rho**4*x**4/4, True))
     """
@@ -748,7 +748,7 @@ def arch(x, A, rho, c1, c2, c3):
 
 @jit
 def contact(x, k):
-    """Energy element ``contact``: returns (E, dE/dx, d2E/dx2).
+    """Element ``contact``: returns (E, dE/dx, d2E/dx2).
 
     E = Piecewise((k*x**3/3, x > 0), (0, True))
     """

@@ -22,6 +22,10 @@ so the cost grows with the square of the chain length, not with the number of po
 potential's own curvature in ``p`` enters as rank-one terms ``k (J^T d)(J^T d)^T``
 (``add_stiffness``).  A *free vector* (a direction fixed in a segment) moves like a point
 with no translation terms (``add_vector``).
+
+Chain coordinate ``j`` is global coordinate ``gmap[j]`` times ``gsign[j]`` (a chain evaluated
+in the mirror image sees some pelvis coordinates with the opposite sign); ``gmap`` increases
+with ``j``, so the upper triangle of a chain lands in the upper triangle of ``H``.
 """
 
 from __future__ import annotations
@@ -66,7 +70,7 @@ def add_mass(p, last, mass, S, m):
 
 
 @jit
-def wrench_terms(n, axes, origins, F, T, M, S, m, g, H, Jc):
+def wrench_terms(n, axes, origins, F, T, M, S, m, gmap, gsign, g, H, Jc):
     """Turn the recorded forces into ``g`` and the geometric upper triangle of ``H``.
 
     Also writes the Jacobian of the mass-weighted point sum into ``Jc`` (n, 3): the centre of
@@ -82,8 +86,9 @@ def wrench_terms(n, axes, origins, F, T, M, S, m, g, H, Jc):
                 M[j, a, b] += M[j + 1, a, b]
         m[j] += m[j + 1]
     for j in range(n):
+        gj, sj = gmap[j], gsign[j]
         if j < 3:
-            g[j] += F[j, j]
+            g[gj] += sj * F[j, j]
             for a in range(3):
                 Jc[j, a] = m[j] if a == j else 0.0
             continue
@@ -91,18 +96,18 @@ def wrench_terms(n, axes, origins, F, T, M, S, m, g, H, Jc):
         o0, o1, o2 = origins[j, 0], origins[j, 1], origins[j, 2]
         f0, f1, f2 = F[j, 0], F[j, 1], F[j, 2]
         # gradient: w . (T - o x F)
-        g[j] += (w0 * (T[j, 0] - (o1 * f2 - o2 * f1))
-                 + w1 * (T[j, 1] - (o2 * f0 - o0 * f2))
-                 + w2 * (T[j, 2] - (o0 * f1 - o1 * f0)))
+        g[gj] += sj * (w0 * (T[j, 0] - (o1 * f2 - o2 * f1))
+                       + w1 * (T[j, 1] - (o2 * f0 - o0 * f2))
+                       + w2 * (T[j, 2] - (o0 * f1 - o1 * f0)))
         # a = M^T w - o (F . w), tr(A) = tr(M) - F . o
         fw = f0 * w0 + f1 * w1 + f2 * w2
         a0 = M[j, 0, 0] * w0 + M[j, 1, 0] * w1 + M[j, 2, 0] * w2 - o0 * fw
         a1 = M[j, 0, 1] * w0 + M[j, 1, 1] * w1 + M[j, 2, 1] * w2 - o1 * fw
         a2 = M[j, 0, 2] * w0 + M[j, 1, 2] * w1 + M[j, 2, 2] * w2 - o2 * fw
         tr = M[j, 0, 0] + M[j, 1, 1] + M[j, 2, 2] - (f0 * o0 + f1 * o1 + f2 * o2)
-        c0, c1, c2 = a0 - tr * w0, a1 - tr * w1, a2 - tr * w2
+        c0, c1, c2 = sj * (a0 - tr * w0), sj * (a1 - tr * w1), sj * (a2 - tr * w2)
         for i in range(3, j + 1):
-            H[i, j] += axes[i, 0] * c0 + axes[i, 1] * c1 + axes[i, 2] * c2
+            H[gmap[i], gj] += gsign[i] * (axes[i, 0] * c0 + axes[i, 1] * c1 + axes[i, 2] * c2)
         # mass-weighted Jacobian: w x (S - m o)
         s0, s1, s2 = S[j, 0] - m[j] * o0, S[j, 1] - m[j] * o1, S[j, 2] - m[j] * o2
         Jc[j, 0] = w1 * s2 - w2 * s1
@@ -111,23 +116,25 @@ def wrench_terms(n, axes, origins, F, T, M, S, m, g, H, Jc):
 
 
 @jit
-def add_stiffness(p, last, d, k, axes, origins, u, H):
+def add_stiffness(p, last, d, k, axes, origins, u, gmap, gsign, H):
     """H += k u u^T with u_j = d . dp/dq_j: the curvature k of a potential along ``d``."""
     n = last + 1
     for j in range(n):
         if j < 3:
-            u[j] = d[j]
+            u[j] = gsign[j] * d[j]
         else:
             r0 = p[0] - origins[j, 0]
             r1 = p[1] - origins[j, 1]
             r2 = p[2] - origins[j, 2]
             # d . (w x r) = w . (r x d)
-            u[j] = (axes[j, 0] * (r1 * d[2] - r2 * d[1]) + axes[j, 1] * (r2 * d[0] - r0 * d[2])
-                    + axes[j, 2] * (r0 * d[1] - r1 * d[0]))
+            u[j] = gsign[j] * (axes[j, 0] * (r1 * d[2] - r2 * d[1])
+                               + axes[j, 1] * (r2 * d[0] - r0 * d[2])
+                               + axes[j, 2] * (r0 * d[1] - r1 * d[0]))
     for j in range(n):
         kj = k * u[j]
+        gj = gmap[j]
         for i in range(j + 1):
-            H[i, j] += u[i] * kj
+            H[gmap[i], gj] += u[i] * kj
 
 
 @jit

@@ -23,7 +23,7 @@ from .._generated.model import (
 from .chain import add_force, add_mass, add_stiffness, add_vector, clear, symmetrize, wrench_terms
 from .jit import jit
 from .layout import (
-    ARCH, C_HEEL_M, COM_POINTS, CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_HAT_MASS, G_LUMBAR_K,
+    ARCH, C_HEEL_M, C_MT1, COM_POINTS, CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_HAT_MASS, G_LUMBAR_K,
     G_MASS, G_PELVIS_MASS, G_TRUNK, G_UPRIGHT_K, NB, NCF, NCHAIN, NCONTACT, NKP, NL, NLUM, NPOINTS, NQ, NR, NS,
     NTP, NTRUNK, P_FF_ANCHOR, P_HEEL, Q_LEFT, Q_LUMBAR, Q_RIGHT, S_ANCHOR, S_ARCH, S_CONTACT,
     S_KIN, S_KNEG, S_KPOS, S_MASS, S_REST, SIDE_OFFSET, ANKLE, HIP_ADD, R_ANKLE, R_HIP,
@@ -41,13 +41,33 @@ TRUNK_MASS_POINTS = (0, 2)                 # pelvis CoM, HAT CoM
 #: right), the centre-of-mass Jacobian and the postural constraints.
 Work = namedtuple("Work", (
     "axes", "origins", "points", "frames",    # per chain: kinematics (chain's own world)
-    "qc", "gc", "Hc",                         # per chain: coordinates, gradient, Hessian
+    "qc", "gmap", "gsign",                    # per chain: coordinates, their global index/sign
     "F", "T", "M", "S", "msum", "Jc",         # per chain: wrench and mass sums (chain.py)
-    "J", "u", "f", "vec",                     # scratch
+    "J", "u", "f", "vec", "dirs", "coefs",    # scratch
     "shift",                                  # per leg: tone setpoint shift of each coordinate
     "cref", "jg",                             # reference CoM (x, y); global CoM Jacobian (x, y)
     "B", "A", "C",                            # dg/dr, dC/dq, postural constraints C
 ))
+
+
+@jit
+def _global_map():
+    """Global coordinate of each chain coordinate (pelvis, then the chain's own)."""
+    gmap = np.zeros((3, NCHAIN), np.int64)
+    for c, q0 in ((TRUNK, Q_LUMBAR), (LEFT, Q_LEFT), (RIGHT, Q_RIGHT)):
+        for i in range(NCHAIN):
+            gmap[c, i] = i if i < NB else q0 + i - NB
+    gmap[TRUNK, NTRUNK:] = NQ - 1             # unused
+    return gmap
+
+
+@jit
+def _global_sign():
+    """Sign of each chain coordinate relative to the global one (mirrored pelvis, right leg)."""
+    gsign = np.ones((3, NCHAIN))
+    for i in range(NB):
+        gsign[RIGHT, i] = MIRROR[i]
+    return gsign
 
 
 @jit
@@ -56,10 +76,11 @@ def new_work():
     return Work(
         np.zeros((3, NCHAIN, 3)), np.zeros((3, NCHAIN, 3)), np.zeros((3, NPOINTS, 3)),
         np.zeros((3, 6, 3, 3)),
-        np.zeros((3, NCHAIN)), np.zeros((3, NCHAIN)), np.zeros((3, NCHAIN, NCHAIN)),
+        np.zeros((3, NCHAIN)), _global_map(), _global_sign(),
         np.zeros((3, NCHAIN, 3)), np.zeros((3, NCHAIN, 3)), np.zeros((3, NCHAIN, 3, 3)),
         np.zeros((3, NCHAIN, 3)), np.zeros((3, NCHAIN)), np.zeros((3, NCHAIN, 3)),
-        np.zeros((NCHAIN, 3)), np.zeros(NCHAIN), np.zeros(3), np.zeros(3),
+        np.zeros((NCHAIN, 3)), np.zeros(NCHAIN), np.zeros(3), np.zeros(3), np.zeros((5, 3)),
+        np.zeros(5),
         np.zeros((3, NL)),
         np.zeros(2), np.zeros((NQ, 2)),
         np.zeros((NQ, NR)), np.zeros((NQ, NR)), np.zeros(NR),
@@ -154,10 +175,51 @@ def joint_spring(s, k, qk, setpoint):
     return e, d1, d2, tone
 
 
+#: The friction anchors: the heel (held in its support plane) and the forefoot (held sideways),
+#: the point each holds, and the contact whose support plane and load it follows.
+ANCHOR_POINTS = (P_HEEL, P_FF_ANCHOR)
+ANCHOR_CONTACTS = (C_HEEL_M, C_MT1)
+
+
 @jit
-def contact_forces(s, points, out):
+def anchor(s, a, p, f, dirs, coefs):
+    """Energy of friction anchor ``a`` at world point ``p``.
+
+    E = k/2 sum_i (d_i . (p - p0))^2: tangential springs holding the heel in its support plane
+    (both in-plane directions) and the forefoot sideways.  Writes f = dE/dp, and the curvature
+    as rank-one terms ``coefs[i] dirs[i] dirs[i]^T``.
+
+    Returns
+    -------
+    energy, number of curvature terms
+    """
+    kt = s[S_ANCHOR + 9]
+    b = S_CONTACT + NCF * ANCHOR_CONTACTS[a]
+    n = s[b:b + 3]
+    t = s[S_ANCHOR + 6:S_ANCHOR + 9]
+    p0 = s[S_ANCHOR + 3 * a:S_ANCHOR + 3 * a + 3]
+    nd = 2 if a == 0 else 1
+    for i in range(3):
+        dirs[0, i] = t[i]
+    dirs[1, 0] = t[1] * n[2] - t[2] * n[1]
+    dirs[1, 1] = t[2] * n[0] - t[0] * n[2]
+    dirs[1, 2] = t[0] * n[1] - t[1] * n[0]
+    f[:] = 0.0
+    e = 0.0
+    for k in range(nd):
+        ak = (dirs[k, 0] * (p[0] - p0[0]) + dirs[k, 1] * (p[1] - p0[1])
+              + dirs[k, 2] * (p[2] - p0[2]))
+        for i in range(3):
+            f[i] += kt * ak * dirs[k, i]
+        e += 0.5 * kt * ak * ak
+        coefs[k] = kt
+    return e, nd
+
+
+@jit
+def contact_forces(s, points, out, f, dirs, coefs):
     """World forces on the foot: one row per contact (``CONTACT_NAMES``), then the heel and
-    forefoot friction anchors."""
+    forefoot friction anchors (``f``, ``dirs``, ``coefs``: scratch)."""
     for c in range(NCONTACT):
         pen, nx, ny, nz = contact_state(s, c, points[CONTACT_POINTS[c]])
         b = S_CONTACT + NCF * c
@@ -165,17 +227,10 @@ def contact_forces(s, points, out):
         out[c, 0] = d1 * nx
         out[c, 1] = d1 * ny
         out[c, 2] = d1 * nz
-    kt = s[S_ANCHOR + 9]
-    b = S_CONTACT + NCF * C_HEEL_M          # the heel's support plane
-    n = s[b:b + 3]
-    d = points[P_HEEL] - s[S_ANCHOR:S_ANCHOR + 3]
-    dn = d[0] * n[0] + d[1] * n[1] + d[2] * n[2]
-    t = s[S_ANCHOR + 6:S_ANCHOR + 9]
-    e = points[P_FF_ANCHOR] - s[S_ANCHOR + 3:S_ANCHOR + 6]
-    dt = e[0] * t[0] + e[1] * t[1] + e[2] * t[2]
-    for i in range(3):
-        out[NCONTACT, i] = -kt * (d[i] - dn * n[i])
-        out[NCONTACT + 1, i] = -kt * dt * t[i]
+    for a in range(2):
+        anchor(s, a, points[ANCHOR_POINTS[a]], f, dirs, coefs)
+        for i in range(3):
+            out[NCONTACT + a, i] = -f[i]
 
 
 @jit
@@ -195,11 +250,11 @@ def _mass_point(w, c, pt, last, m, gravity, bx, by):
 
 
 @jit
-def _leg_energy(theta, w, c, gravity, bx, by):
-    """Energy of leg chain ``c``; records its forces and fills its stiffness terms."""
+def _leg_energy(theta, w, c, gravity, bx, by, g, H):
+    """Energy of leg chain ``c``; records its forces, adds its stiffness terms to ``g``, ``H``."""
     s = side(theta, c - 1)
-    axes, origins, points, H, qc = w.axes[c], w.origins[c], w.points[c], w.Hc[c], w.qc[c]
-    g, u, d, shift = w.gc[c], w.u, w.vec, w.shift[c]
+    axes, origins, points, qc = w.axes[c], w.origins[c], w.points[c], w.qc[c]
+    u, d, shift, gmap, gsign = w.u, w.vec, w.shift[c], w.gmap[c], w.gsign[c]
     v = 0.0
     for i in range(4):
         pt = COM_POINTS[i]
@@ -219,44 +274,34 @@ def _leg_energy(theta, w, c, gravity, bx, by):
         v += e
         _point_force(w, c, points[pt], LEG_POINT_LAST[pt], -d1 * nx, -d1 * ny, -d1 * nz)
         d[0], d[1], d[2] = nx, ny, nz
-        add_stiffness(points[pt], LEG_POINT_LAST[pt], d, d2, axes, origins, u, H)
-    # friction: the heel is held in its support plane, the forefoot sideways
-    kt = s[S_ANCHOR + 9]
-    if kt > 0.0:
-        b = S_CONTACT + NCF * C_HEEL_M          # the heel's support plane
-        n = s[b:b + 3]
-        t = s[S_ANCHOR + 6:S_ANCHOR + 9]         # lateral, in the support plane
-        last = LEG_POINT_LAST[P_HEEL]
-        dh = points[P_HEEL] - s[S_ANCHOR:S_ANCHOR + 3]
-        # the two in-plane directions: t and t x n
-        d[0] = t[1] * n[2] - t[2] * n[1]
-        d[1] = t[2] * n[0] - t[0] * n[2]
-        d[2] = t[0] * n[1] - t[1] * n[0]
-        a1 = dh[0] * d[0] + dh[1] * d[1] + dh[2] * d[2]
-        a2 = dh[0] * t[0] + dh[1] * t[1] + dh[2] * t[2]
-        v += 0.5 * kt * (a1 * a1 + a2 * a2)
-        _point_force(w, c, points[P_HEEL], last, kt * (a1 * d[0] + a2 * t[0]),
-                     kt * (a1 * d[1] + a2 * t[1]), kt * (a1 * d[2] + a2 * t[2]))
-        add_stiffness(points[P_HEEL], last, d, kt, axes, origins, u, H)
-        add_stiffness(points[P_HEEL], last, t, kt, axes, origins, u, H)
-        last = LEG_POINT_LAST[P_FF_ANCHOR]
-        e = points[P_FF_ANCHOR] - s[S_ANCHOR + 3:S_ANCHOR + 6]
-        dt = e[0] * t[0] + e[1] * t[1] + e[2] * t[2]
-        v += 0.5 * kt * dt * dt
-        _point_force(w, c, points[P_FF_ANCHOR], last, kt * dt * t[0], kt * dt * t[1], kt * dt * t[2])
-        add_stiffness(points[P_FF_ANCHOR], last, t, kt, axes, origins, u, H)
+        add_stiffness(points[pt], LEG_POINT_LAST[pt], d, d2, axes, origins, u, gmap, gsign, H)
+    # friction anchors (loaded regions only)
+    if s[S_ANCHOR + 9] > 0.0:
+        f, dirs, coefs = w.f, w.dirs, w.coefs
+        for a in range(2):
+            pt = ANCHOR_POINTS[a]
+            e, m = anchor(s, a, points[pt], f, dirs, coefs)
+            v += e
+            add_force(points[pt], LEG_POINT_LAST[pt], f, w.F[c], w.T[c], w.M[c])
+            for i in range(m):
+                add_stiffness(points[pt], LEG_POINT_LAST[pt], dirs[i], coefs[i], axes, origins,
+                              u, gmap, gsign, H)
     for k in range(NL):
         e, d1, d2, _ = joint_spring(s, k, qc[NB + k], shift[k])
         v += e
-        g[NB + k] += d1
-        H[NB + k, NB + k] += d2
+        i = gmap[NB + k]
+        g[i] += d1
+        H[i, i] += d2
     return v
 
 
 @jit
-def _trunk_energy(theta, w, gravity, bx, by, r):
-    """Energy of pelvis and trunk: weights, upright feedback, lumbar tone and passive moments."""
-    axes, frames, J, g, H, qc = w.axes[TRUNK], w.frames[TRUNK], w.J, w.gc[TRUNK], w.Hc[TRUNK], w.qc[TRUNK]
+def _trunk_energy(theta, w, gravity, bx, by, r, g, H):
+    """Energy of pelvis and trunk: weights, upright feedback, lumbar tone and passive moments.
+
+    The trunk's chain coordinates are the first global ones, so it writes ``g``, ``H`` directly.
+    """
+    axes, frames, J, qc = w.axes[TRUNK], w.frames[TRUNK], w.J, w.qc[TRUNK]
     points, f, vec = w.points[TRUNK], w.f, w.vec
     v = 0.0
     for i in range(2):
@@ -274,9 +319,8 @@ def _trunk_energy(theta, w, gravity, bx, by, r):
     # the Jacobian of the trunk-axis constraint is that vector's Jacobian, now in J
     A = w.A
     for i in range(NTRUNK):
-        gi = i if i < NB else Q_LUMBAR + i - NB
-        A[gi, R_LUMBAR_EXT] = J[i, 0]
-        A[gi, R_LUMBAR_BEND] = J[i, 1]
+        A[i, R_LUMBAR_EXT] = J[i, 0]
+        A[i, R_LUMBAR_BEND] = J[i, 1]
     for k in range(NLUM):
         x = qc[NB + k]
         sp = r[R_LUMBAR_EXT] if k == 0 else (r[R_LUMBAR_BEND] if k == 1 else 0.0)
@@ -289,10 +333,6 @@ def _trunk_energy(theta, w, gravity, bx, by, r):
     return v
 
 
-#: Offset from a chain's own coordinates (after the pelvis) to the global ones.
-CHAIN_OFFSET = (Q_LUMBAR - NB, Q_LEFT - NB, Q_RIGHT - NB)
-
-
 @jit
 def total_energy(q, r, theta, w, g, H):
     """Total energy ``V(q; r)``; writes the gradient ``g`` (NQ) and Hessian ``H`` (NQ, NQ).
@@ -302,9 +342,7 @@ def total_energy(q, r, theta, w, g, H):
     ``w.B`` = dg/dr.  The reference centre of mass ``w.cref`` must be set (``set_reference``).
     """
     kinematics(q, theta, w)
-    gc, Hc, Jc, jg, shift, B, A, C = w.gc, w.Hc, w.Jc, w.jg, w.shift, w.B, w.A, w.C
-    gc[:, :] = 0.0
-    Hc[:, :, :] = 0.0
+    Jc, jg, shift, B, A, C = w.Jc, w.jg, w.shift, w.B, w.A, w.C
     for c in range(3):
         clear(w.F[c], w.T[c], w.M[c], w.S[c], w.msum[c], NCHAIN)
     shift[:, :] = 0.0
@@ -317,31 +355,23 @@ def total_energy(q, r, theta, w, g, H):
     cx, cy = centre_of_mass(theta, w)
     dx, dy = cx - w.cref[0], cy - w.cref[1]
     bx, by = kb * dx / mass, kb * dy / mass          # balance feedback per unit mass
-    v = 0.5 * kb * (dx * dx + dy * dy)
-    A[:, :] = 0.0
-    v += _trunk_energy(theta, w, gravity, bx, by, r)
-    v += _leg_energy(theta, w, LEFT, gravity, bx, by)
-    v += _leg_energy(theta, w, RIGHT, gravity, bx, by)
     g[:] = 0.0
     H[:, :] = 0.0
+    A[:, :] = 0.0
+    v = 0.5 * kb * (dx * dx + dy * dy)
+    v += _trunk_energy(theta, w, gravity, bx, by, r, g, H)
+    v += _leg_energy(theta, w, LEFT, gravity, bx, by, g, H)
+    v += _leg_energy(theta, w, RIGHT, gravity, bx, by, g, H)
     jg[:, :] = 0.0
     for c in range(3):
         n = NTRUNK if c == TRUNK else NCHAIN
+        gmap, gsign = w.gmap[c], w.gsign[c]
         wrench_terms(n, w.axes[c], w.origins[c], w.F[c], w.T[c], w.M[c], w.S[c], w.msum[c],
-                     gc[c], Hc[c], Jc[c])
+                     gmap, gsign, g, H, Jc[c])
         ysg = -1.0 if c == RIGHT else 1.0
-        off = CHAIN_OFFSET[c]
         for i in range(n):
-            gi = i if i < NB else i + off
-            si = MIRROR[i] if (c == RIGHT and i < NB) else 1.0
-            g[gi] += si * gc[c, i]
-            jg[gi, 0] += si * Jc[c, i, 0] / mass
-            jg[gi, 1] += si * ysg * Jc[c, i, 1] / mass
-            for j in range(i, n):
-                if j < NB:
-                    H[gi, j] += si * (MIRROR[j] if c == RIGHT else 1.0) * Hc[c, i, j]
-                else:
-                    H[gi, j + off] += si * Hc[c, i, j]
+            jg[gmap[i], 0] += gsign[i] * Jc[c, i, 0] / mass
+            jg[gmap[i], 1] += gsign[i] * ysg * Jc[c, i, 1] / mass
     # balance feedback, Gauss-Newton part: kb (Jx Jx^T + Jy Jy^T) on the upper triangle
     for j in range(NQ):
         for i in range(j + 1):

@@ -48,6 +48,7 @@ if CACHE:
     _drop_stale_cache()
 
 #: Decorator for serial kernels.
-jit = nb.njit(cache=CACHE, nogil=True, fastmath=FASTMATH)
+jit = nb.njit(cache=CACHE, nogil=True, fastmath=FASTMATH, error_model="numpy")
 #: Decorator for the parallel batch drivers.
-jit_parallel = nb.njit(cache=CACHE, nogil=True, fastmath=FASTMATH, parallel=True)
+jit_parallel = nb.njit(cache=CACHE, nogil=True, fastmath=FASTMATH, parallel=True,
+                       error_model="numpy")

@@ -19,8 +19,8 @@ from .jit import jit
 from .layout import (
     ANKLE, C_HEEL_L, C_HEEL_M, C_MID, C_MT1, C_MT5, COM_POINTS, CONTACT_POINTS, G_GRAVITY, G_HAT_MASS,
     G_MASS, G_PELVIS_MASS, HIP_FLEX, KNEE_FLEX, NB, NCONTACT, NL, NQ, P_ANKLE, P_FF_ANCHOR,
-    P_HEEL, P_HIP, P_KNEE, P_MT1, P_NAVICULAR, Q_LUMBAR, R_ANKLE, R_HIP, R_LUMBAR_BEND,
-    R_LUMBAR_EXT, S_ANCHOR, S_DRIVE, S_MASS, SUBTALAR,
+    NCF, P_HEEL, P_HIP, P_KNEE, P_MT1, P_NAVICULAR, Q_LUMBAR, R_ANKLE, R_HIP, R_LUMBAR_BEND,
+    R_LUMBAR_EXT, S_ANCHOR, S_CONTACT, S_DRIVE, S_MASS, SUBTALAR,
 )
 
 # per-side fields (chainsim.outputs names them)
@@ -104,7 +104,7 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     out[O_NAV_DROP] = nav_ref + pen
     # ground forces
     cf = np.zeros((NFORCE, 3))
-    contact_forces(s, points, cf)
+    contact_forces(s, points, cf, w.f, w.dirs, w.coefs)
     fn = 0.0
     cop_x = 0.0
     cop_y = 0.0
@@ -120,13 +120,15 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     out[O_HEEL_SHARE] = (cf[C_HEEL_M, 2] + cf[C_HEEL_L, 2]) * inv
     out[O_FOREFOOT_SHARE] = (cf[C_MT1, 2] + cf[C_MT5, 2]) * inv
     out[O_MIDFOOT_SHARE] = cf[C_MID, 2] * inv
-    demand = 0.0
-    for row, rows in ((NCONTACT, (C_HEEL_M, C_HEEL_L)), (NCONTACT + 1, (C_MT1, C_MT5))):
-        normal = cf[rows[0], 2] + cf[rows[1], 2]
-        ft = math.sqrt(_dot(cf[row], cf[row]))
-        if ft > 0.0:
-            demand = max(demand, ft / normal if normal > 0.0 else math.inf)
-    out[O_FRICTION] = demand
+    # friction the foot needs: its tangential over its normal ground force (the foot's contact
+    # is an area, so a loaded heel also holds an unloaded forefoot in place)
+    b = S_CONTACT + NCF * C_HEEL_M
+    total = np.zeros(3)
+    for row in range(NFORCE):
+        total += cf[row]
+    fn = total[0] * s[b] + total[1] * s[b + 1] + total[2] * s[b + 2]
+    ft2 = max(0.0, _dot(total, total) - fn * fn)
+    out[O_FRICTION] = math.sqrt(ft2) / fn if fn > 0.0 else 0.0
     # external loads on the part below each joint (ground and weights)
     grav = np.zeros((4, 3))
     for i in range(4):
@@ -263,7 +265,7 @@ def external_loads(q, r, theta, w, points, forces, segment):
             forces[n, 2] = -s[S_MASS + i] * g
             segment[n] = 2 + 4 * k + i
             n += 1
-        contact_forces(s, w.points[c], cf)
+        contact_forces(s, w.points[c], cf, w.f, w.dirs, w.coefs)
         for row in range(NFORCE):
             points[n] = w.points[c, FORCE_POINTS[row]]
             points[n, 1] *= sg

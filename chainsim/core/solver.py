@@ -16,8 +16,9 @@ from .energy import contact_state, kinematics, new_work, set_reference, side, to
 from .jit import jit
 from .linalg import cho_solve, cholesky, lu_solve_small
 from .layout import (
-    CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_MASS, G_UPRIGHT_K, HIP_ADD, NCF, NCONTACT, NQ, NR,
-    Q_LEFT, Q_LUMBAR, Q_RIGHT, R_HIP, R_LUMBAR_BEND, S_CONTACT, S_DRIVE, S_KIN, SUBTALAR,
+    ANKLE, C_HEEL_M, C_MT1, CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_HAT_MASS, G_LUMBAR_K, G_MASS, G_TRUNK,
+    G_UPRIGHT_K, HIP_ADD, NCF, NCONTACT, NQ, NR, Q_LEFT, Q_LUMBAR, Q_RIGHT, R_ANKLE, R_HIP,
+    R_LUMBAR_BEND, R_LUMBAR_EXT, S_CONTACT, S_DRIVE, S_KIN, SUBTALAR,
 )
 
 # status codes (chainsim.statics.STATUS names them)
@@ -37,14 +38,23 @@ POSTURAL_SLACK = 1.0       # force residual (body weights) a postural step may l
 def initial_guess(theta, w, q, r):
     """Neutral posture with both feet touching their supports.
 
-    The pelvis is lowered, and rolled where the legs differ in length, with the legs and
-    trunk kept vertical (the hip and lumbar tone setpoints follow the roll).  Also stores the
-    neutral centre of mass as the balance reference.
+    Each foot is pitched to the slope between its heel and forefoot supports (a heel lift),
+    the pelvis lowered, and rolled where the legs differ in length, with the legs and trunk
+    kept vertical (the ankle, hip and lumbar tone setpoints follow).  Also stores the neutral
+    centre of mass as the balance reference.
     """
     set_reference(theta, w, q)
     q[:] = 0.0
     kinematics(q, theta, w)
     points = w.points
+    pitch = np.zeros(2)
+    for k in range(2):
+        s = side(theta, k)
+        rise = s[S_CONTACT + NCF * C_HEEL_M + 3] - s[S_CONTACT + NCF * C_MT1 + 3]
+        run = points[1 + k, CONTACT_POINTS[C_MT1], 0] - points[1 + k, CONTACT_POINTS[C_HEEL_M], 0]
+        pitch[k] = math.atan2(rise, run)
+        q[(Q_LEFT if k == 0 else Q_RIGHT) + ANKLE] = -pitch[k]
+    kinematics(q, theta, w)
     lift = np.zeros(2)
     for k in range(2):
         s = side(theta, k)
@@ -62,8 +72,12 @@ def initial_guess(theta, w, q, r):
     q[Q_RIGHT + HIP_ADD] = -roll
     q[Q_LUMBAR + 1] = roll
     r[:] = 0.0
+    r[R_ANKLE] = -0.5 * (pitch[0] + pitch[1])
     r[R_HIP] = roll
     r[R_LUMBAR_BEND] = roll
+    # the lumbar tone set to hold the trunk upright against its weight
+    hat = theta[G_HAT_MASS] * theta[G_GRAVITY] * theta[G_TRUNK + 6]     # moment about L5/S1
+    r[R_LUMBAR_EXT] = hat / theta[G_LUMBAR_K]
     for k in range(2):
         s = side(theta, k)
         if s[S_DRIVE] != 0.0:

@@ -75,7 +75,7 @@ def _element_function(name: str) -> list[str]:
     body = [
         "@jit",
         f"def {name}({args}):",
-        f'    """Energy element ``{name}``: returns (E, dE/dx, d2E/dx2).\n\n    E = {sp.sstr(e)}\n    """',
+        f'    """Element ``{name}``: returns (E, dE/dx, d2E/dx2).\n\n    E = {sp.sstr(e)}\n    """',
     ]
     # one branch per piece, so that no branch evaluates another's expressions
     e = sp.piecewise_fold(e)
