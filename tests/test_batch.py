@@ -27,7 +27,12 @@ SIX = [
 
 #: models at the ends of the ranges; some are expected to be unable to stand
 DEMANDING = [
-    # found by random search over the extremes of the parameter space (status unbalanced)
+    # found by random search over the extremes of the parameter space (did not converge)
+    Model({"left.pronation_deg": 15.934, "right.pronation_deg": 18.891, "left.wedge_deg": 5.372,
+           "right.wedge_deg": -4.441, "left.arch_stiffness_n_per_mm": 19.17,
+           "right.arch_stiffness_n_per_mm": 21.449, "left.hip_strength": 0.497,
+           "right.hip_strength": 0.85, "left.leg_length_diff_mm": 2.445,
+           "left.heel_lift_mm": 16.663, "subject.mass_kg": 175.615, "subject.height_m": 1.491}),
     Model({"left.pronation_deg": 0.613, "right.pronation_deg": 2.572, "left.wedge_deg": 18.852,
            "right.wedge_deg": 7.088, "left.arch_stiffness_n_per_mm": 30.585,
            "right.arch_stiffness_n_per_mm": 406.036, "left.hip_strength": 0.773,

@@ -29,8 +29,9 @@ STATUS_NAMES = ("ok", "not_converged", "nonfinite", "unstable", "no_contact", "s
 MAX_ANGLE_STEP = 0.25      # rad per Newton step
 MAX_SHIFT_STEP = 0.02      # m per Newton step
 PRELOAD = 0.003            # initial guess: feet pressed 3 mm into their supports
-POSTURAL_SWITCH = 0.05     # below this residual (body weights) the setpoints start to move
-POSTURAL_PATIENCE = 40     # postural steps without progress before giving up
+POSTURAL_SWITCH = 0.2     # below this force residual (body weights) the setpoints move ...
+POSTURAL_SWITCH_MIN = 1e-4 # ... or below this one, in the cautious second attempt
+POSTURAL_PATIENCE = 40     # postural steps without progress before giving up (second attempt)
 POSTURAL_SLACK = 1.0       # force residual (body weights) a postural step may leave behind
 
 
@@ -174,7 +175,8 @@ def solve(theta, q, r, tol, max_iter, ws):
     model's prediction (``lam`` grows after a poor step and shrinks after a good one, so steps
     stay short where the Hessian is indefinite).  Near equilibrium, Newton steps of the full
     system that also move the setpoints until the centre of mass is over its reference and the
-    trunk upright.
+    trunk upright.  If the setpoints stop making progress (status ``unbalanced``), a second,
+    more cautious attempt moves them only once the forces are almost balanced.
 
     Parameters
     ----------
@@ -196,6 +198,19 @@ def solve(theta, q, r, tol, max_iter, ws):
     -------
     status, iterations, residual
     """
+    status, it, res = _attempt(theta, q, r, tol, max_iter, ws, POSTURAL_SWITCH, 8)
+    if status == UNBALANCED and it < max_iter:
+        # once more, with the iterations left, moving the setpoints only near equilibrium
+        # (slower, more robust)
+        status, it2, res = _attempt(theta, q, r, tol, max_iter - it, ws, POSTURAL_SWITCH_MIN,
+                                    POSTURAL_PATIENCE)
+        it += it2
+    return status, it, res
+
+
+@jit
+def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
+    """One run of the solver from the initial guess (see ``solve``)."""
     w, g, H, L, dq, qt, gt, Ht, _, rt, dr, _, _ = ws
     initial_guess(theta, w, q, r)
     mg = theta[G_MASS] * theta[G_GRAVITY]
@@ -219,16 +234,16 @@ def solve(theta, q, r, tol, max_iter, ws):
             break
         # the postural rules cannot be met (e.g. the centre of mass cannot be brought over
         # the feet): postural steps stop improving them while the forces are nearly balanced
-        if res < POSTURAL_SWITCH:
+        if res < switch:
             if rc < 0.5 * best_rc:
                 best_rc = rc
                 stall = 0
             else:
                 stall += 1
-                if stall > POSTURAL_PATIENCE:
+                if stall > patience:
                     return UNBALANCED, it, res
         accepted = False
-        if res < POSTURAL_SWITCH and cholesky(H, 0.0, L) and _postural_step(ws, fixed):
+        if res < switch and cholesky(H, 0.0, L) and _postural_step(ws, fixed):
             _cap(dq, dr, 4.0)         # Newton steps of the full system may go further
             before = _merit(res, w.C, theta, mg)
             alpha = 1.0
@@ -248,9 +263,9 @@ def solve(theta, q, r, tol, max_iter, ws):
                     break
                 alpha *= 0.5
         if not accepted:
-            # restore the derivatives at the current point (a failed trial overwrote them)
-            v = total_energy(q, r, theta, w, g, H)
-            _freeze(fixed, g, H)
+            if res < switch:
+                switch = max(0.1 * switch, POSTURAL_SWITCH_MIN)
+            # (trial evaluations write only gt, Ht and the workspace; g and H stay those of q)
             for k in range(NR):
                 rt[k] = r[k]
             for attempt in range(60):
