@@ -32,14 +32,14 @@ def main(out: str = "demo.png") -> int:
 
     from .plot import cascade, skeleton
 
-    fig, axes = plt.subplots(1, 3, figsize=(11, 5), gridspec_kw={"width_ratios": [1, 1, 1.6]})
+    fig, axes = plt.subplots(1, 3, figsize=(9, 4.5), gridspec_kw={"width_ratios": [0.6, 0.6, 2.0]})
     for ax, view in zip(axes[:2], ("frontal", "sagittal")):
         skeleton(a, view=view, ax=ax, color="0.6", label="neutral")
         skeleton(b, view=view, ax=ax, color="tab:red", label="flat feet")
     axes[0].legend(loc="upper right", fontsize=8)
     cascade(a, b, ax=axes[2])
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
+    fig.savefig(out, dpi=90)
     print(f"figure written to {Path(out).resolve()}")
     return 0
 
