@@ -234,19 +234,17 @@ def contact_forces(s, points, out, f, dirs, coefs):
 
 
 @jit
-def _point_force(w, c, p, last, f0, f1, f2):
-    """Record dV/dp = (f0, f1, f2) of a potential of point ``p`` of chain ``c``."""
-    f = w.f
+def _point_force(F, T, M, f, p, last, f0, f1, f2):
+    """Record dV/dp = (f0, f1, f2) of a potential of point ``p`` (scratch ``f``)."""
     f[0], f[1], f[2] = f0, f1, f2
-    add_force(p, last, f, w.F[c], w.T[c], w.M[c])
+    add_force(p, last, f, F, T, M)
 
 
 @jit
-def _mass_point(w, c, pt, last, m, gravity, bx, by):
-    """Weight and balance feedback on a mass ``m`` at point ``pt`` of chain ``c``."""
-    p = w.points[c, pt]
-    _point_force(w, c, p, last, m * bx, m * (by if c != RIGHT else -by), m * gravity)
-    add_mass(p, last, m, w.S[c], w.msum[c])
+def _mass_point(F, T, M, S, msum, f, p, last, m, gravity, bx, by):
+    """Weight and balance feedback on a mass ``m`` at point ``p``."""
+    _point_force(F, T, M, f, p, last, m * bx, m * by, m * gravity)
+    add_mass(p, last, m, S, msum)
 
 
 @jit
@@ -255,12 +253,14 @@ def _leg_energy(theta, w, c, gravity, bx, by, g, H):
     s = side(theta, c - 1)
     axes, origins, points, qc = w.axes[c], w.origins[c], w.points[c], w.qc[c]
     u, d, shift, gmap, gsign = w.u, w.vec, w.shift[c], w.gmap[c], w.gsign[c]
+    F, T, M, S, msum, fs = w.F[c], w.T[c], w.M[c], w.S[c], w.msum[c], w.f
+    byc = by if c != RIGHT else -by
     v = 0.0
     for i in range(4):
         pt = COM_POINTS[i]
         m = s[S_MASS + i]
         v += m * gravity * points[pt, 2]
-        _mass_point(w, c, pt, LEG_POINT_LAST[pt], m, gravity, bx, by)
+        _mass_point(F, T, M, S, msum, fs, points[pt], LEG_POINT_LAST[pt], m, gravity, bx, byc)
     # unilateral normal contacts: E(pen), pen = offset - n.p
     for ci in range(NCONTACT):
         b = S_CONTACT + NCF * ci
@@ -272,7 +272,7 @@ def _leg_energy(theta, w, c, gravity, bx, by, g, H):
             continue
         e, d1, d2 = contact(pen, s[b + 4])
         v += e
-        _point_force(w, c, points[pt], LEG_POINT_LAST[pt], -d1 * nx, -d1 * ny, -d1 * nz)
+        _point_force(F, T, M, fs, points[pt], LEG_POINT_LAST[pt], -d1 * nx, -d1 * ny, -d1 * nz)
         d[0], d[1], d[2] = nx, ny, nz
         add_stiffness(points[pt], LEG_POINT_LAST[pt], d, d2, axes, origins, u, gmap, gsign, H)
     # friction anchors (loaded regions only)
@@ -282,7 +282,7 @@ def _leg_energy(theta, w, c, gravity, bx, by, g, H):
             pt = ANCHOR_POINTS[a]
             e, m = anchor(s, a, points[pt], f, dirs, coefs)
             v += e
-            add_force(points[pt], LEG_POINT_LAST[pt], f, w.F[c], w.T[c], w.M[c])
+            add_force(points[pt], LEG_POINT_LAST[pt], f, F, T, M)
             for i in range(m):
                 add_stiffness(points[pt], LEG_POINT_LAST[pt], dirs[i], coefs[i], axes, origins,
                               u, gmap, gsign, H)
@@ -308,7 +308,8 @@ def _trunk_energy(theta, w, gravity, bx, by, r, g, H):
         pt = TRUNK_MASS_POINTS[i]
         m = theta[G_PELVIS_MASS + i]
         v += m * gravity * points[pt, 2]
-        _mass_point(w, TRUNK, pt, TRUNK_POINT_LAST[pt], m, gravity, bx, by)
+        _mass_point(w.F[TRUNK], w.T[TRUNK], w.M[TRUNK], w.S[TRUNK], w.msum[TRUNK], f,
+                    points[pt], TRUNK_POINT_LAST[pt], m, gravity, bx, by)
     # trunk-upright feedback on the trunk's long axis e: V = k (e_x^2 + e_y^2) / 2
     ku = theta[G_UPRIGHT_K]
     for i in range(3):
