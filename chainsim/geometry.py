@@ -19,24 +19,42 @@ from .anthropometry import GAIT2392_HEIGHT, HIP_HALF_WIDTH, L5S1_FROM_MIDHIP, se
 ANKLE_HEIGHT_PER_STATURE = 0.039
 
 # --- foot, as fractions of foot length, from the ankle joint centre (x ant, y lat, z up) --
+# Heights are above the floor, as fractions of foot length; ``arch_height_scale`` multiplies
+# those marked *arch* (the midtarsal joint and what rides on the arch).
 #: Subtalar joint centre: OpenSim gait2392 talus->calcaneus offset (-0.0488, -0.0420, +0.0079) m
 #: for a foot of about de Leva's male length 0.258 m (C-code, secondary).
 STJ = (-0.189, 0.031, -0.163)
-#: Plantar heel contact under the calcaneal tuberosity (x); on the floor (z set below); the
-#: medial and lateral heel contacts lie HEEL_HALF_WIDTH either side (assumption: the loaded
-#: heel pad is about 3 cm wide).
+#: Plantar heel contact under the calcaneal tuberosity (x); on the floor; the medial and lateral
+#: heel contacts lie HEEL_HALF_WIDTH either side (assumption: the loaded heel pad is about 3 cm
+#: wide).
 HEEL_X, HEEL_Y, HEEL_HALF_WIDTH = -0.23, 0.0, 0.05
 #: Midtarsal (talonavicular) joint centre: 0.082 m in front of the calcaneus origin (KU Leuven
-#: foot model, REFERENCES.md §3, C-code) and 0.16 foot lengths above the floor (assumption).
+#: foot model, REFERENCES.md §3, C-code) and 0.16 foot lengths above the floor (arch;
+#: assumption).
 MTJ_X, MTJ_HEIGHT = 0.13, 0.16
 #: Metatarsal heads on the floor: the first 0.090 m in front of the midtarsal joint (KU Leuven,
 #: C-code); the fifth 0.10 foot lengths further back; 0.28 foot lengths apart (assumption).
 MT1 = (0.50, -0.13)
 MT5 = (0.40, 0.15)
-#: Navicular tuberosity: medial to the midtarsal centre, 0.15 foot lengths high (assumption).
+#: Metatarsophalangeal joint: on the line of the metatarsal heads, 0.045 foot lengths above the
+#: floor (about a metatarsal head's radius; assumption); toes dorsiflex about that line.
+MTP_HEIGHT = 0.045
+#: Toe pad (contact) 0.15 foot lengths in front of the joint line, under the hallux side.
+TOE = (0.15, -0.06)
+#: Navicular tuberosity: medial to the midtarsal centre, 0.15 foot lengths high (arch;
+#: assumption).
 NAV = (0.13, -0.10, 0.15)
-#: Plantar skin under the medial arch, where an arch support touches (assumption).
-MID = (0.18, -0.06, 0.05)
+#: Plantar skin under the medial arch, where an arch support touches: 0.09 foot lengths high
+#: unloaded (arch; assumption).
+MID = (0.18, -0.06, 0.09)
+#: Dorsum of the foot at half its length (arch), 0.25 foot lengths high: an arch height index
+#: of about 0.34 for the neutral foot (the normal value reported by Williams & McClay 2000,
+#: Phys Ther 80:864; U: recalled, not checked here).
+DORSUM = (0.20, -0.02, 0.25)
+#: Plantar fascia: from the calcaneal medial tubercle (0.05 foot lengths high) to the plantar
+#: side of the first metatarsal head (0.03 high), where it wraps toward the toes (assumption).
+FASCIA_ORIGIN = (-0.20, -0.03, 0.05)
+FASCIA_PULLEY = (0.50, -0.13, 0.03)
 #: Share of the foot length behind the midtarsal joint: heel end at -0.30 foot lengths.
 HEEL_END = -0.30
 REAR_LENGTH_SHARE = MTJ_X - HEEL_END
@@ -64,7 +82,15 @@ def foot_length(height_m, sex):
     return segments(np.ones_like(height_m), height_m, sex, REAR_LENGTH_SHARE).length["foot"]
 
 
-def leg(seg, height_m, shank_shortening_m, sub_axis):
+def unloaded_arch_m(height_m, sex, arch_height_scale):
+    """Height of the plantar skin under the medial arch (``MID``), unloaded, in m."""
+    h, female, scale = np.broadcast_arrays(np.asarray(height_m, float), np.asarray(sex) == "female",
+                                           np.asarray(arch_height_scale, float))
+    lf = foot_length(h.reshape(-1), female.reshape(-1).astype(int)).reshape(h.shape)
+    return MID[2] * scale * lf
+
+
+def leg(seg, height_m, shank_shortening_m, sub_axis, arch_height_scale):
     """Leg parameters (``LEG_PARAMS`` names) for N subjects, in SI units.
 
     Parameters
@@ -76,54 +102,52 @@ def leg(seg, height_m, shank_shortening_m, sub_axis):
         Structural shortening of this leg (taken in the shank).
     sub_axis : (N, 3) array
         Subtalar axis.
+    arch_height_scale : (N,) array
+        Multiplies the heights of the arch (1 = the generic foot).
     """
     h = np.asarray(height_m, float)
     n = h.shape[0]
     lf = seg.length["foot"]
     ha = ANKLE_HEIGHT_PER_STATURE * h
+    arch = np.asarray(arch_height_scale, float) * lf
     z = np.zeros(n)
-
-    def fv(x, y, zf):                     # a foot vector: fractions of lf
-        return x * lf, y * lf, zf
-
-    stj = fv(STJ[0], STJ[1], STJ[2] * lf)
+    mt_line = np.array([MT1[0] - MT5[0], MT1[1] - MT5[1], 0.0])
+    mt_axis = mt_line / np.linalg.norm(mt_line)        # medial and forward: + = dorsiflexion
     out = {
         "hip_x": z, "hip_y": HIP_HALF_WIDTH * h / GAIT2392_HEIGHT, "hip_z": z,
         "thigh_len": seg.length["thigh"], "shank_len": seg.length["shank"] - shank_shortening_m,
         "thigh_cx": z, "thigh_cy": z, "thigh_cz": -seg.com["thigh"],
         "shank_cx": z, "shank_cy": z, "shank_cz": -seg.com["shank"],
-        "ankle_ax_x": np.full(n, ANKLE_AXIS[0]), "ankle_ax_y": np.full(n, ANKLE_AXIS[1]),
-        "ankle_ax_z": np.full(n, ANKLE_AXIS[2]),
-        "stj_x": stj[0], "stj_y": stj[1], "stj_z": stj[2],
-        "sub_ax_x": sub_axis[:, 0], "sub_ax_y": sub_axis[:, 1], "sub_ax_z": sub_axis[:, 2],
-        "arch_ax_x": z, "arch_ax_y": -np.ones(n), "arch_ax_z": z,
         "heel_half_width": HEEL_HALF_WIDTH * lf,
-        "ff_ax_x": np.ones(n), "ff_ax_y": z, "ff_ax_z": z,
     }
-    # rearfoot points relative to the subtalar centre
-    def rel_stj(x, y, height):
-        return x * lf - stj[0], y * lf - stj[1], height - ha - stj[2]
+    for key, v in (("ankle_ax", ANKLE_AXIS), ("arch_ax", (0.0, -1.0, 0.0)),
+                   ("ff_ax", (1.0, 0.0, 0.0)), ("mtp_ax", mt_axis)):
+        out[key + "_x"], out[key + "_y"], out[key + "_z"] = (np.full(n, c) for c in v)
+    out["sub_ax_x"], out["sub_ax_y"], out["sub_ax_z"] = sub_axis[:, 0], sub_axis[:, 1], sub_axis[:, 2]
 
-    for key, (x, y, height) in {
-        "heel_": (HEEL_X, HEEL_Y, 0.0),
-        "mtj_": (MTJ_X, 0.0, MTJ_HEIGHT * lf),
-        "rf_c": ((HEEL_END + MTJ_X) / 2, 0.0, RF_COM_HEIGHT * lf),
-    }.items():
-        out[key + "x"], out[key + "y"], out[key + "z"] = rel_stj(x, y, height)
-    # forefoot points relative to the midtarsal centre
-    mtj_height = MTJ_HEIGHT * lf
+    def at(x, y, height):
+        """A foot point from the ankle centre: fractions of foot length, height in m."""
+        return np.stack([x * lf, y * lf, height - ha], -1)
 
-    def rel_mtj(x, y, height):
-        return (x - MTJ_X) * lf, y * lf, height - mtj_height
-
-    pts = {
-        "mt1_": (MT1[0], MT1[1], 0.0), "mt5_": (MT5[0], MT5[1], 0.0),
-        "mid_": (MID[0], MID[1], MID[2] * lf),
-        "ff_c": ((MTJ_X + 1 + HEEL_END) / 2, 0.0, FF_COM_HEIGHT * lf),
+    ankle = at(0.0, 0.0, ha)                             # the origin
+    stj = at(STJ[0], STJ[1], ha + STJ[2] * lf)
+    mtj = at(MTJ_X, 0.0, MTJ_HEIGHT * arch)
+    mtp = at((MT1[0] + MT5[0]) / 2, (MT1[1] + MT5[1]) / 2, MTP_HEIGHT * lf)
+    points = {   # name: (point, the joint centre it is measured from)
+        "stj": (stj, ankle), "nav": (at(*NAV[:2], NAV[2] * arch), ankle),
+        "heel": (at(HEEL_X, HEEL_Y, 0.0), stj), "mtj": (mtj, stj),
+        "rf_c": (at((HEEL_END + MTJ_X) / 2, 0.0, RF_COM_HEIGHT * lf), stj),
+        "fo": (at(*FASCIA_ORIGIN[:2], FASCIA_ORIGIN[2] * lf), stj),
+        "mt1": (at(*MT1, 0.0), mtj), "mt5": (at(*MT5, 0.0), mtj),
+        "mid": (at(*MID[:2], MID[2] * arch), mtj), "dor": (at(*DORSUM[:2], DORSUM[2] * arch), mtj),
+        "fp": (at(*FASCIA_PULLEY[:2], FASCIA_PULLEY[2] * lf), mtj), "mtp": (mtp, mtj),
+        "ff_c": (at((MTJ_X + 1 + HEEL_END) / 2, 0.0, FF_COM_HEIGHT * lf), mtj),
+        "toe": (np.stack([mtp[:, 0] + TOE[0] * lf, TOE[1] * lf, -ha], -1), mtp),
     }
-    for key, (x, y, height) in pts.items():
-        out[key + "x"], out[key + "y"], out[key + "z"] = rel_mtj(x, y, height)
-    out["nav_x"], out["nav_y"], out["nav_z"] = NAV[0] * lf, NAV[1] * lf, NAV[2] * lf - ha
+    for key, (pt, origin) in points.items():
+        v = pt - origin
+        for i, ax in enumerate("xyz"):
+            out[key + ax if key.endswith("_c") else f"{key}_{ax}"] = v[:, i]
     return out
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .params import KEYS, REGISTRY, SIDES, defaults, expand
+from .params import KEYS, REGISTRY, SIDES, check_combinations, defaults, expand
 
 
 class Model(Mapping):
@@ -40,6 +40,7 @@ class Model(Mapping):
         given = dict(params or {})
         given.update({k.replace("__", "."): v for k, v in kwargs.items()})
         values.update(expand(given))
+        check_combinations(values)
         object.__setattr__(self, "_values", values)
 
     def __setattr__(self, name, value):

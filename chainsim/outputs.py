@@ -26,6 +26,9 @@ _SIDE = (
     ("rearfoot_eversion_deg", "deg", raw.O_REARFOOT, DEG, "+ calcaneus everted against the vertical (frontal plane)"),
     ("navicular_drop_mm", "mm", raw.O_NAV_DROP, MM, "+ navicular lower than in the unloaded neutral foot"),
     ("arch_height_mm", "mm", raw.O_ARCH_HEIGHT, MM, "navicular tuberosity above the forefoot's support"),
+    ("arch_height_index", "1", raw.O_AHI, 1.0, "dorsum height at half foot length over the truncated foot length (heel to first metatarsal head)"),
+    ("fascia_tension_bw", "BW", raw.O_FASCIA, 1.0, "tension in the plantar fascia"),
+    ("toe_extension_deg", "deg", raw.O_TOE, DEG, "+ toes dorsiflexed at the metatarsophalangeal joints"),
     ("tibial_rotation_deg", "deg", raw.O_TIBIAL_ROT, DEG, "+ internal rotation of the shank in space (from neutral)"),
     ("knee_flexion_deg", "deg", raw.O_KNEE_FLEX, DEG, "+ flexion"),
     ("knee_valgus_deg", "deg", raw.O_KNEE_VAL, DEG, "+ valgus (abduction of the shank)"),
@@ -42,6 +45,7 @@ _SIDE = (
     ("heel_load_share", "1", raw.O_HEEL_SHARE, 1.0, "share of this foot's normal load under the heel"),
     ("forefoot_load_share", "1", raw.O_FOREFOOT_SHARE, 1.0, "share under the metatarsal heads"),
     ("midfoot_load_share", "1", raw.O_MIDFOOT_SHARE, 1.0, "share under the arch (an arch support)"),
+    ("toe_load_share", "1", raw.O_TOE_SHARE, 1.0, "share under the toes"),
     ("ankle_force_bw", "BW", raw.O_ANKLE_F, 1.0, "net reaction force at the ankle (magnitude)"),
     ("knee_force_bw", "BW", raw.O_KNEE_F, 1.0, "net reaction force at the knee (magnitude)"),
     ("hip_force_bw", "BW", raw.O_HIP_F, 1.0, "net reaction force at the hip (magnitude)"),
@@ -54,6 +58,7 @@ _SIDE = (
     ("ankle_dorsiflexion_moment_nm_per_kg", "N m/kg", raw.O_ANKLE_DF_M, 1.0, "+ external moment dorsiflexing the ankle"),
     ("friction_demand", "1", raw.O_FRICTION, 1.0, "largest tangential/normal force ratio under the foot"),
     ("subtalar_drive_moment_nm", "N m", raw.O_DRIVE_M, 1.0, "+ everting moment needed to hold a prescribed subtalar angle"),
+    ("toe_drive_moment_nm", "N m", raw.O_TOE_DRIVE_M, 1.0, "+ dorsiflexing moment needed to hold a prescribed toe angle"),
 )
 _GLOBAL = (
     ("pelvis.tilt_deg", "deg", raw.O_TILT, DEG, "+ anterior tilt"),

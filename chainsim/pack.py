@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import anthropometry, geometry, tissues
+from . import anthropometry, arch, geometry, tissues
 from ._generated.model import LEG, LEG_PARAMS, TRUNK_PARAMS
 from .core import layout as L
-from .params import KEYS, REGISTRY, SIDES, expand_columns
+from .params import KEYS, REGISTRY, SIDES, check_combinations, expand_columns
 
 
 def _full(columns: dict, n: int) -> dict:
@@ -49,6 +49,7 @@ def pack(columns: dict) -> np.ndarray:
     columns = expand_columns(columns)       # checked as given, so messages show what was given
     n = batch_size(columns)
     c = _full(columns, n)
+    check_combinations(c)
     sex = (c["subject.sex"] == "female").astype(int)
     mass, height = c["subject.mass_kg"], c["subject.height_m"]
     seg = anthropometry.segments(mass, height, sex, geometry.REAR_LENGTH_SHARE)
@@ -75,14 +76,16 @@ def _side(c, side, seg, height, mass, mgh):
     n = mass.shape[0]
     v = lambda name: c[f"{side}.{name}"]  # noqa: E731
     s = np.zeros((n, L.NS))
+    lf = seg.length["foot"]
     axis = geometry.subtalar_axis(v("subtalar_inclination_deg"), v("subtalar_deviation_deg"))
-    kin = geometry.leg(seg, height, v("leg_length_diff_mm") * 1e-3, axis)
+    kin = geometry.leg(seg, height, v("leg_length_diff_mm") * 1e-3, axis, v("arch_height_scale"))
     for i, name in enumerate(LEG_PARAMS):
         s[:, L.S_KIN + i] = kin[name]
     for i, part in enumerate(("thigh", "shank", "rearfoot", "forefoot")):
         s[:, L.S_MASS + i] = seg.mass[part]
     # rest angles and tone
     s[:, L.S_REST + L.SUBTALAR] = np.deg2rad(v("pronation_deg"))
+    s[:, L.S_REST + L.TOE] = np.deg2rad(v("toe_extension_deg"))
     for k, name in enumerate(LEG):
         tone = tissues.LEG_TONE.get(name, 0.0) * mgh
         s[:, L.S_KPOS + k] = tone
@@ -92,44 +95,84 @@ def _side(c, side, seg, height, mass, mgh):
     weak = v("hip_strength")             # abductors resist adduction, external rotators internal
     s[:, L.S_KPOS + L.HIP_ADD] *= weak
     s[:, L.S_KPOS + L.HIP_ROT] *= weak
-    # arch law: Ker's curve scaled to the requested stiffness
-    lf = seg.length["foot"]
-    scale = tissues.arch_scale(v("arch_stiffness_n_per_mm"), mass)
-    rho = tissues.ARCH_RHO * lf
-    s[:, L.S_ARCH] = scale * tissues.ARCH_LEVER * lf / rho
-    s[:, L.S_ARCH + 1] = rho
-    s[:, L.S_ARCH + 2:L.S_ARCH + 5] = tissues.KER_C
-    # supports: a wedge tilts the floor about the foot's long axis (lateral = +y here),
-    # a heel lift raises it under the heel; the midfoot contact is off (no insole)
-    w = np.deg2rad(v("wedge_deg"))
-    normal = np.stack([np.zeros(n), -np.sin(w), np.cos(w)], -1)
-    y_mid = kin["hip_y"]                 # the foot's long axis lies under the hip centre
-    base = -y_mid * np.sin(w)            # plane through (., y_mid, 0)
-    lift = v("heel_lift_mm") * 1e-3
-    for cidx in range(L.NCONTACT):
-        b = L.S_CONTACT + L.NCF * cidx
-        s[:, b:b + 3] = normal
-        s[:, b + 3] = base + (lift if cidx in (L.C_HEEL_M, L.C_HEEL_L) else 0.0)
-        s[:, b + 4] = 0.0 if cidx == L.C_MID else tissues.CONTACT_K
+    # the arch: ligaments on Ker's fascia-cut curve and the fascia, scaled together
+    a = arch.side_constants(v("arch_stiffness_n_per_mm"), mass, lf, v("fascia_stiffness_scale"))
+    for i, name in enumerate(("A", "rho", "c1", "c2", "c3")):
+        s[:, L.S_ARCH + i] = a[name]
+    s[:, L.S_FASCIA] = a["stiffness"]
+    s[:, L.S_FASCIA + 1] = _fascia_length(kin) + a["slack"]
+    s[:, L.S_FASCIA + 2] = a["windlass_radius"]
+    _supports(s, c, side, kin, lf)
     # friction anchors at the neutral footprint
+    w = np.deg2rad(v("wedge_deg"))
     foot = _neutral_points(kin, height)
     s[:, L.S_ANCHOR:L.S_ANCHOR + 3] = foot["heel"]
     s[:, L.S_ANCHOR + 3:L.S_ANCHOR + 6] = foot["forefoot_anchor"]
     s[:, L.S_ANCHOR + 6:L.S_ANCHOR + 9] = np.stack([np.zeros(n), np.cos(w), np.sin(w)], -1)
     s[:, L.S_ANCHOR + 9] = tissues.FRICTION_STIFFNESS
-    drive = v("subtalar_drive_deg")
-    s[:, L.S_DRIVE] = np.isfinite(drive)
-    s[:, L.S_DRIVE + 1] = np.where(np.isfinite(drive), np.deg2rad(drive), 0.0)
+    for j, name in enumerate(("subtalar_drive_deg", "toe_drive_deg")):
+        drive = v(name)
+        s[:, L.S_DRIVE + 2 * j] = np.isfinite(drive)
+        s[:, L.S_DRIVE + 2 * j + 1] = np.where(np.isfinite(drive), np.deg2rad(drive), 0.0)
+    s[:, L.S_FOOT] = (geometry.MT1[0] - geometry.HEEL_END) * lf
     return s
+
+
+#: the contacts under the rearfoot (the rest are under the forefoot and toes)
+_HEEL = (L.C_HEEL_M, L.C_HEEL_L)
+
+
+def _supports(s, c, side, kin, lf):
+    """Contact planes, tissue stiffness and cushioning: the floor and the insole.
+
+    A wedge tilts the floor about the foot's long axis (+ = lateral side raised); the insole's
+    posts tilt it further under the heel or the forefoot (+ = medial side raised), its heel
+    lift raises it under the heel, and its arch support is a plane under the medial arch, at
+    the support's height, that carries load once the arch comes down to it.
+    """
+    v = lambda name: c[f"{side}.{name}"]  # noqa: E731
+    ins = lambda name: c[f"{side}.insole.{name}"]  # noqa: E731
+    n = lf.shape[0]
+    support = ins("arch_support_mm") * 1e-3        # (checked: below the unloaded arch)
+    wedge = np.deg2rad(v("wedge_deg"))
+    y_mid = kin["hip_y"]                 # the foot's long axis lies under the hip centre
+    lift = ins("heel_lift_mm") * 1e-3 + v("heel_lift_mm") * 1e-3
+    cushion = ins("cushioning_stiffness_n_per_mm")
+    compliance = np.where(np.isfinite(cushion), 1.0 / (np.nan_to_num(cushion, nan=1.0) * 1e3), 0.0)
+    for ci in range(L.NCONTACT):
+        if ci in _HEEL:
+            tilt = wedge - np.deg2rad(ins("rearfoot_post_deg"))
+            rise, k = lift, tissues.CONTACT_K * tissues.HEEL_CUP_FACTOR ** ins("heel_cup")
+        elif ci == L.C_MID:
+            tilt, rise = wedge, support
+            k = np.where(support > 0, tissues.CONTACT_K, 0.0)
+        else:
+            tilt, rise, k = wedge - np.deg2rad(ins("forefoot_post_deg")), 0.0, tissues.CONTACT_K
+        if ci == L.C_MT1:
+            k = k * v("first_ray_stiffness_scale")
+        b = L.S_CONTACT + L.NCF * ci
+        s[:, b:b + 3] = np.stack([np.zeros(n), -np.sin(tilt), np.cos(tilt)], -1)
+        s[:, b + 3] = -y_mid * np.sin(tilt) + rise * np.cos(tilt)    # plane through (., y_mid, rise)
+        s[:, b + 4] = k
+        s[:, b + 5] = compliance + (np.where(support > 0, 1.0 / (
+            ins("arch_support_stiffness_n_per_mm") * 1e3), 0.0) if ci == L.C_MID else 0.0)
+
+
+def _fascia_length(kin):
+    """Length of the plantar fascia in the neutral (unloaded) foot."""
+    o = _vec(kin, "fo") + _vec(kin, "stj")
+    p = _vec(kin, "fp") + _vec(kin, "mtj") + _vec(kin, "stj")
+    return np.linalg.norm(p - o, axis=-1)
+
+
+def _vec(kin, key):
+    return np.stack([kin[key + "_x"], kin[key + "_y"], kin[key + "_z"]], -1)
 
 
 def _neutral_points(kin, height):
     """Heel and forefoot-anchor positions in the neutral posture, feet on the floor."""
     ha = geometry.ANKLE_HEIGHT_PER_STATURE * np.asarray(height)
-    ankle = np.stack([kin["hip_x"], kin["hip_y"], ha], -1)
-    stj = ankle + np.stack([kin["stj_x"], kin["stj_y"], kin["stj_z"]], -1)
-    mtj = stj + np.stack([kin["mtj_x"], kin["mtj_y"], kin["mtj_z"]], -1)
-    heel = stj + np.stack([kin["heel_x"], kin["heel_y"], kin["heel_z"]], -1)
-    mt1 = mtj + np.stack([kin["mt1_x"], kin["mt1_y"], kin["mt1_z"]], -1)
-    mt5 = mtj + np.stack([kin["mt5_x"], kin["mt5_y"], kin["mt5_z"]], -1)
-    return {"heel": heel, "forefoot_anchor": (mt1 + mt5) / 2}
+    stj = np.stack([kin["hip_x"], kin["hip_y"], ha], -1) + _vec(kin, "stj")
+    mtj = stj + _vec(kin, "mtj")
+    return {"heel": stj + _vec(kin, "heel"),
+            "forefoot_anchor": mtj + (_vec(kin, "mt1") + _vec(kin, "mt5")) / 2}

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tissues import ARCH_STIFFNESS_DEFAULT
+from .arch import STIFFNESS_DEFAULT as ARCH_STIFFNESS_DEFAULT
+from .geometry import unloaded_arch_m
 
 SIDES = ("left", "right")
 
@@ -86,12 +87,47 @@ SIDE = (
     Param("subtalar_drive_deg", None, "deg", -25.0, 25.0,
           "Prescribe the subtalar eversion angle (kinematic driver) while the rest of the "
           "chain equilibrates; none = free.", optional=True),
+    Param("arch_height_scale", 1.0, "", 0.6, 1.4,
+          "Height of the unloaded arch relative to the generic foot (below 1: a low arch)."),
+    Param("fascia_stiffness_scale", 1.0, "", 0.0, 3.0,
+          "Plantar fascia stiffness relative to normal (0: released or ruptured)."),
+    Param("first_ray_stiffness_scale", 1.0, "", 0.1, 3.0,
+          "Stiffness of the support under the first metatarsal head relative to normal "
+          "(below 1: a hypermobile first ray, as with a bunion)."),
+    Param("toe_extension_deg", 0.0, "deg", 0.0, 45.0,
+          "Structural rest angle of the toes at the metatarsophalangeal joints; + = dorsiflexed "
+          "(clawing, as with hammertoes)."),
+    Param("toe_drive_deg", None, "deg", 0.0, 60.0,
+          "Prescribe the toes' dorsiflexion (e.g. the windlass test); none = free.",
+          optional=True),
+)
+
+#: Insole fields, per side, under ``left.insole.X`` (the default is no insole).
+INSOLE = (
+    Param("arch_support_mm", 0.0, "mm", 0.0, 35.0,
+          "Height above the insole base of a support under the medial arch (0: none); it "
+          "carries load once the arch comes down to it."),
+    Param("arch_support_stiffness_n_per_mm", 80.0, "N/mm", 5.0, 1000.0,
+          "Stiffness of the arch support's material."),
+    Param("rearfoot_post_deg", 0.0, "deg", -15.0, 15.0,
+          "Frontal tilt of the insole under the heel; + = medial side raised (a varus post)."),
+    Param("forefoot_post_deg", 0.0, "deg", -15.0, 15.0,
+          "Frontal tilt of the insole under the forefoot; + = medial side raised."),
+    Param("heel_lift_mm", 0.0, "mm", 0.0, 30.0, "Height of the insole's heel lift."),
+    Param("heel_cup", 0.0, "", 0.0, 1.0,
+          "Heel cup depth, 0 (none) to 1 (deep): confines and stiffens the heel pad."),
+    Param("cushioning_stiffness_n_per_mm", None, "N/mm", 20.0, 5000.0,
+          "Stiffness of the cushioning layer under each contact region; none = no layer.",
+          optional=True),
+    Param("cushioning_damping_ns_per_m", 0.0, "Ns/m", 0.0, 5000.0,
+          "Damping of the cushioning layer (impact dynamics; no effect in statics)."),
 )
 
 #: Every parameter by its full key, in a fixed order (subject first, then left, then right).
 REGISTRY: dict[str, Param] = {f"subject.{p.name}": p for p in SUBJECT}
 for _side in SIDES:
     REGISTRY.update({f"{_side}.{p.name}": p for p in SIDE})
+    REGISTRY.update({f"{_side}.insole.{p.name}": p for p in INSOLE})
 KEYS = tuple(REGISTRY)
 
 
@@ -101,11 +137,13 @@ def defaults() -> dict:
 
 
 def _suggest(key: str) -> str:
-    names = list(REGISTRY) + [f"both.{p.name}" for p in SIDE]
+    names = (list(REGISTRY) + [f"both.{p.name}" for p in SIDE]
+             + [f"both.insole.{p.name}" for p in INSOLE])
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.5)
     if not close:          # try the name without its prefix
         tail = key.split(".")[-1]
-        close = difflib.get_close_matches(tail, [p.name for p in SUBJECT + SIDE], n=1, cutoff=0.5)
+        close = difflib.get_close_matches(tail, [p.name for p in SUBJECT + SIDE + INSOLE], n=1,
+                                          cutoff=0.5)
         close = [next(n for n in names if n.endswith("." + close[0]))] if close else []
     return f"; did you mean {close[0]}?" if close else ""
 
@@ -168,6 +206,27 @@ def _check_array(key: str, p: Param, arr) -> None:
             why = "is out of range" if _number(v) is not None else "is not a number"
         where = f" (point {i})" if raw.ndim else ""
         raise ParameterError(f"{key} = {v!r}{where} {why}; {p.range_text()}")
+
+
+def check_combinations(values: dict) -> None:
+    """Refuse physically impossible combinations of valid values (full keys, scalars or arrays).
+
+    An arch support higher than the foot's unloaded arch would carry the foot off its heel
+    and forefoot.
+    """
+    for side in SIDES:
+        support = np.asarray(values[f"{side}.insole.arch_support_mm"], float)
+        limit = unloaded_arch_m(values["subject.height_m"], values["subject.sex"],
+                                values[f"{side}.arch_height_scale"]) * 1e3
+        support, limit = np.broadcast_arrays(support, limit)
+        bad = support > limit
+        if np.any(bad):
+            i = int(np.flatnonzero(bad.reshape(-1))[0])
+            where = f" (point {i})" if support.ndim else ""
+            raise ParameterError(
+                f"{side}.insole.arch_support_mm = {support.reshape(-1)[i]:g}{where} is higher than "
+                f"this foot's unloaded arch, {limit.reshape(-1)[i]:.1f} mm for its stature, sex "
+                f"and {side}.arch_height_scale; allowed: 0 to {limit.reshape(-1)[i]:.1f} mm")
 
 
 def _number(v):

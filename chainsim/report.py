@@ -7,14 +7,15 @@ from .outputs import OUTPUTS, PUBLIC
 #: Side outputs in the order of the chain, foot to hip.
 CHAIN_ORDER = (
     "subtalar_eversion_deg", "rearfoot_eversion_deg", "forefoot_eversion_deg", "arch_flattening_deg",
-    "navicular_drop_mm", "arch_height_mm", "heel_load_share", "forefoot_load_share",
-    "midfoot_load_share", "cop_ml_mm", "cop_ap_mm", "grf_bw", "friction_demand",
+    "navicular_drop_mm", "arch_height_mm", "arch_height_index", "fascia_tension_bw",
+    "toe_extension_deg", "heel_load_share", "forefoot_load_share", "midfoot_load_share",
+    "toe_load_share", "cop_ml_mm", "cop_ap_mm", "grf_bw", "friction_demand",
     "ankle_dorsiflexion_deg", "ankle_force_bw", "ankle_dorsiflexion_moment_nm_per_kg",
     "tibial_rotation_deg", "knee_flexion_deg", "knee_valgus_deg", "knee_rotation_deg",
     "knee_force_bw", "knee_adduction_moment_nm_per_kg", "knee_flexion_moment_nm_per_kg",
     "knee_rotation_moment_nm_per_kg", "hip_flexion_deg", "hip_adduction_deg", "hip_rotation_deg",
     "hip_force_bw", "hip_adduction_moment_nm_per_kg", "hip_flexion_moment_nm_per_kg",
-    "hip_rotation_moment_nm_per_kg", "subtalar_drive_moment_nm",
+    "hip_rotation_moment_nm_per_kg", "subtalar_drive_moment_nm", "toe_drive_moment_nm",
 )
 GLOBAL_ORDER = tuple(k for k in PUBLIC if not k.startswith(("left.", "right.")))
 

@@ -28,6 +28,14 @@ SIX = [
 #: models at the ends of the ranges; some are expected to be unable to stand
 DEMANDING = [
     # found by random search over the extremes of the parameter space (did not converge)
+    Model({"left.wedge_deg": -20.0, "left.heel_lift_mm": 5.308, "left.hip_strength": 1.5,
+           "left.subtalar_deviation_deg": 45.0, "left.subtalar_drive_deg": 25.0,
+           "left.arch_height_scale": 1.187, "left.first_ray_stiffness_scale": 0.1,
+           "left.insole.cushioning_stiffness_n_per_mm": 4941.3,
+           "right.leg_length_diff_mm": 24.679, "right.subtalar_inclination_deg": 53.67,
+           "right.subtalar_deviation_deg": 45.0, "right.subtalar_drive_deg": 25.0,
+           "right.arch_height_scale": 1.279, "right.insole.arch_support_stiffness_n_per_mm": 1000.0,
+           "right.insole.forefoot_post_deg": 15.0}),
     Model({"left.pronation_deg": 15.934, "right.pronation_deg": 18.891, "left.wedge_deg": 5.372,
            "right.wedge_deg": -4.441, "left.arch_stiffness_n_per_mm": 19.17,
            "right.arch_stiffness_n_per_mm": 21.449, "left.hip_strength": 0.497,

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from chainsim import arch
 from chainsim._generated import model as gen
 from chainsim.core import layout as L
 from chainsim.core import passive
@@ -209,18 +210,25 @@ def test_arch_derivatives_both_sides():
 def test_contact_derivatives_both_sides():
     k = pack({})[0][L.SIDE_OFFSET[0] + L.S_CONTACT + 4]
     assert k > 0
-    _check_derivatives(gen.contact, (k,), [5e-4, 2e-3, 8e-3], 1e-8)
-    for x in (-1e-3, -8e-3):       # off the floor: no energy, no force, no stiffness
-        assert gen.contact(x, k) == (0.0, 0.0, 0.0)
+    for c in (0.0, 1 / 2e5):        # bare floor; a cushioning layer of 200 N/mm
+        _check_derivatives(gen.contact, (k, c), [5e-4, 2e-3, 8e-3], 1e-8)
+        for x in (-1e-3, -8e-3):   # off the floor: no energy, no force, no stiffness
+            assert gen.contact(x, k, c) == (0.0, 0.0, 0.0)
     # heel-pad-like: the force grows faster than the penetration
-    f = [gen.contact(x, k)[1] for x in (1e-3, 2e-3, 4e-3)]
+    f = [gen.contact(x, k, 0.0)[1] for x in (1e-3, 2e-3, 4e-3)]
     assert f[1] > 2 * f[0] and f[2] > 2 * f[1]
+    # in series with the layer: the penetration is the tissue's plus the layer's
+    c = 1 / 2e5
+    for x in (1e-3, 4e-3):
+        force = gen.contact(x, k, c)[1]
+        assert np.sqrt(force / k) + c * force == pytest.approx(x, rel=1e-12)
 
 
 @pytest.mark.parametrize("name, consts", [
     ("one_sided_spring", (300.0, 500.0)),
     ("arch", (0.76, 0.041, 6.7e4, 5.1e6, 4.1e9)),
-    ("contact", (1.25e7,)),
+    ("contact", (1.25e7, 0.0)),
+    ("contact", (1.25e7, 5e-6)),
 ])
 def test_piecewise_elements_are_smooth_at_the_kink(name, consts):
     """Energy and force are continuous where the branches meet (no jump in force)."""
@@ -410,10 +418,13 @@ def test_point_in_any_pose_is_the_generated_point(name):
 
 
 def test_arch_law_follows_ker():
+    """The fitted law is the arch ligaments' (its fit to Ker et al. 1987 through the truss is
+    checked in test_arch): stiffening and odd, and the compiled law is the symbolic one."""
     law = eq.arch_law(fitted=True)
-    # Ker et al. 1987 (REFERENCES.md §3): elongation (mm) -> load (kN); small loads fit worse
-    for mm, kn in ((3, 0.37), (5, 1.00), (7, 2.10), (8, 3.00), (8.8, 3.80)):
-        assert float(law.force.subs(eq.d, mm * 1e-3)) == pytest.approx(kn * 1e3, rel=0.05)
+    forces = [float(law.force.subs(eq.d, mm * 1e-3)) for mm in (2.0, 4.0, 6.0, 8.0)]
+    assert forces == pytest.approx(arch.odd_poly(arch.LIGAMENT_C, np.array([2, 4, 6, 8]) * 1e-3),
+                                   rel=1e-12)
+    assert np.all(np.diff(np.diff(forces)) > 0)
     for mm in (1.0, 4.0, 8.0):      # odd: a raised arch pushes back the other way
         dd = mm * 1e-3
         assert float(law.force.subs(eq.d, -dd)) == pytest.approx(-float(law.force.subs(eq.d, dd)))
@@ -434,7 +445,7 @@ def test_contact_law_is_the_compiled_one():
     law = eq.contact_law(fitted=True)
     k = pack({})[0][L.SIDE_OFFSET[0] + L.S_CONTACT + 4]
     for xv in (-2e-3, 1e-3, 6e-3):
-        e0, e1, _ = gen.contact(xv, k)
+        e0, e1, _ = gen.contact(xv, k, 0.0)
         assert float(law.energy.subs(energies.x, xv)) == pytest.approx(e0, rel=1e-12)
         assert float(law.force.subs(energies.x, xv)) == pytest.approx(e1, rel=1e-12)
 

@@ -10,17 +10,18 @@ import math
 from chainsim.core.jit import jit
 
 BASE = ('pelvis_x', 'pelvis_y', 'pelvis_z', 'pelvis_rotation', 'pelvis_obliquity', 'pelvis_tilt')
-LEG = ('hip_flexion', 'hip_adduction', 'hip_rotation', 'knee_flexion', 'knee_valgus', 'knee_rotation', 'ankle_dorsiflexion', 'subtalar_eversion', 'arch_flattening', 'forefoot_eversion')
+LEG = ('hip_flexion', 'hip_adduction', 'hip_rotation', 'knee_flexion', 'knee_valgus', 'knee_rotation', 'ankle_dorsiflexion', 'subtalar_eversion', 'arch_flattening', 'forefoot_eversion', 'toe_extension')
 LUMBAR = ('lumbar_extension', 'lumbar_bending', 'lumbar_rotation')
-LEG_PARAMS = ('hip_x', 'hip_y', 'hip_z', 'thigh_len', 'shank_len', 'thigh_cx', 'thigh_cy', 'thigh_cz', 'shank_cx', 'shank_cy', 'shank_cz', 'ankle_ax_x', 'ankle_ax_y', 'ankle_ax_z', 'stj_x', 'stj_y', 'stj_z', 'sub_ax_x', 'sub_ax_y', 'sub_ax_z', 'heel_x', 'heel_y', 'heel_z', 'heel_half_width', 'mtj_x', 'mtj_y', 'mtj_z', 'rf_cx', 'rf_cy', 'rf_cz', 'arch_ax_x', 'arch_ax_y', 'arch_ax_z', 'ff_ax_x', 'ff_ax_y', 'ff_ax_z', 'mt1_x', 'mt1_y', 'mt1_z', 'mt5_x', 'mt5_y', 'mt5_z', 'nav_x', 'nav_y', 'nav_z', 'mid_x', 'mid_y', 'mid_z', 'ff_cx', 'ff_cy', 'ff_cz')
+LEG_PARAMS = ('hip_x', 'hip_y', 'hip_z', 'thigh_len', 'shank_len', 'thigh_cx', 'thigh_cy', 'thigh_cz', 'shank_cx', 'shank_cy', 'shank_cz', 'ankle_ax_x', 'ankle_ax_y', 'ankle_ax_z', 'stj_x', 'stj_y', 'stj_z', 'sub_ax_x', 'sub_ax_y', 'sub_ax_z', 'heel_x', 'heel_y', 'heel_z', 'heel_half_width', 'mtj_x', 'mtj_y', 'mtj_z', 'rf_cx', 'rf_cy', 'rf_cz', 'arch_ax_x', 'arch_ax_y', 'arch_ax_z', 'ff_ax_x', 'ff_ax_y', 'ff_ax_z', 'mt1_x', 'mt1_y', 'mt1_z', 'mt5_x', 'mt5_y', 'mt5_z', 'nav_x', 'nav_y', 'nav_z', 'mid_x', 'mid_y', 'mid_z', 'ff_cx', 'ff_cy', 'ff_cz', 'dor_x', 'dor_y', 'dor_z', 'fo_x', 'fo_y', 'fo_z', 'fp_x', 'fp_y', 'fp_z', 'mtp_x', 'mtp_y', 'mtp_z', 'mtp_ax_x', 'mtp_ax_y', 'mtp_ax_z', 'toe_x', 'toe_y', 'toe_z')
 TRUNK_PARAMS = ('pelvis_cx', 'pelvis_cy', 'pelvis_cz', 'l5s1_x', 'l5s1_y', 'l5s1_z', 'hat_cx', 'hat_cy', 'hat_cz')
-LEG_POINTS = ('hip', 'knee', 'ankle', 'subtalar', 'midtarsal', 'heel', 'rearfoot_com', 'heel_medial', 'heel_lateral', 'mt1', 'mt5', 'forefoot_anchor', 'navicular', 'midfoot', 'forefoot_com', 'thigh_com', 'shank_com')
-LEG_SEGMENTS = ('pelvis', 'thigh', 'shank', 'talus', 'rearfoot', 'forefoot')
+LEG_POINTS = ('hip', 'knee', 'ankle', 'subtalar', 'midtarsal', 'heel', 'rearfoot_com', 'heel_medial', 'heel_lateral', 'mt1', 'mt5', 'forefoot_anchor', 'navicular', 'midfoot', 'forefoot_com', 'thigh_com', 'shank_com', 'dorsum', 'fascia_origin', 'fascia_pulley', 'mtp', 'toe')
+LEG_SEGMENTS = ('pelvis', 'thigh', 'shank', 'talus', 'rearfoot', 'forefoot', 'toes')
 TRUNK_POINTS = ('pelvis_com', 'l5s1', 'hat_com')
 TRUNK_SEGMENTS = ('pelvis', 'trunk')
 #: index of the last coordinate that moves each leg point / segment
-LEG_POINT_LAST = (5, 8, 11, 12, 13, 13, 13, 13, 13, 15, 15, 15, 12, 15, 15, 8, 11)
-LEG_SEGMENT_LAST = (5, 8, 11, 12, 13, 15)
+LEG_POINT_LAST = (5, 8, 11, 12, 13, 13, 13, 13, 13, 15, 15, 15, 12, 15, 15, 8, 11, 15, 13, 15, 15, 16)
+LEG_SEGMENT_LAST = (5, 8, 11, 12, 13, 15, 16)
+TRUNK_SEGMENT_LAST = (5, 8)
 TRUNK_POINT_LAST = (5, 5, 8)
 
 
@@ -28,10 +29,10 @@ TRUNK_POINT_LAST = (5, 5, 8)
 def leg_kinematics(q, p, axes, origins, points, frames):
     """Kinematics: fill world axes/origins of every coordinate, points and segment frames.
 
-    q      : pelvis_x, pelvis_y, pelvis_z, pelvis_rotation, pelvis_obliquity, pelvis_tilt, hip_flexion, hip_adduction, hip_rotation, knee_flexion, knee_valgus, knee_rotation, ankle_dorsiflexion, subtalar_eversion, arch_flattening, forefoot_eversion
-    p      : hip_x, hip_y, hip_z, thigh_len, shank_len, thigh_cx, thigh_cy, thigh_cz, shank_cx, shank_cy, shank_cz, ankle_ax_x, ankle_ax_y, ankle_ax_z, stj_x, stj_y, stj_z, sub_ax_x, sub_ax_y, sub_ax_z, heel_x, heel_y, heel_z, heel_half_width, mtj_x, mtj_y, mtj_z, rf_cx, rf_cy, rf_cz, arch_ax_x, arch_ax_y, arch_ax_z, ff_ax_x, ff_ax_y, ff_ax_z, mt1_x, mt1_y, mt1_z, mt5_x, mt5_y, mt5_z, nav_x, nav_y, nav_z, mid_x, mid_y, mid_z, ff_cx, ff_cy, ff_cz
-    points : hip, knee, ankle, subtalar, midtarsal, heel, rearfoot_com, heel_medial, heel_lateral, mt1, mt5, forefoot_anchor, navicular, midfoot, forefoot_com, thigh_com, shank_com
-    frames : pelvis, thigh, shank, talus, rearfoot, forefoot
+    q      : pelvis_x, pelvis_y, pelvis_z, pelvis_rotation, pelvis_obliquity, pelvis_tilt, hip_flexion, hip_adduction, hip_rotation, knee_flexion, knee_valgus, knee_rotation, ankle_dorsiflexion, subtalar_eversion, arch_flattening, forefoot_eversion, toe_extension
+    p      : hip_x, hip_y, hip_z, thigh_len, shank_len, thigh_cx, thigh_cy, thigh_cz, shank_cx, shank_cy, shank_cz, ankle_ax_x, ankle_ax_y, ankle_ax_z, stj_x, stj_y, stj_z, sub_ax_x, sub_ax_y, sub_ax_z, heel_x, heel_y, heel_z, heel_half_width, mtj_x, mtj_y, mtj_z, rf_cx, rf_cy, rf_cz, arch_ax_x, arch_ax_y, arch_ax_z, ff_ax_x, ff_ax_y, ff_ax_z, mt1_x, mt1_y, mt1_z, mt5_x, mt5_y, mt5_z, nav_x, nav_y, nav_z, mid_x, mid_y, mid_z, ff_cx, ff_cy, ff_cz, dor_x, dor_y, dor_z, fo_x, fo_y, fo_z, fp_x, fp_y, fp_z, mtp_x, mtp_y, mtp_z, mtp_ax_x, mtp_ax_y, mtp_ax_z, toe_x, toe_y, toe_z
+    points : hip, knee, ankle, subtalar, midtarsal, heel, rearfoot_com, heel_medial, heel_lateral, mt1, mt5, forefoot_anchor, navicular, midfoot, forefoot_com, thigh_com, shank_com, dorsum, fascia_origin, fascia_pulley, mtp, toe
+    frames : pelvis, thigh, shank, talus, rearfoot, forefoot, toes
     """
     pelvis_x = q[0]
     pelvis_y = q[1]
@@ -49,6 +50,7 @@ def leg_kinematics(q, p, axes, origins, points, frames):
     subtalar_eversion = q[13]
     arch_flattening = q[14]
     forefoot_eversion = q[15]
+    toe_extension = q[16]
     hip_x = p[0]
     hip_y = p[1]
     hip_z = p[2]
@@ -100,6 +102,24 @@ def leg_kinematics(q, p, axes, origins, points, frames):
     ff_cx = p[48]
     ff_cy = p[49]
     ff_cz = p[50]
+    dor_x = p[51]
+    dor_y = p[52]
+    dor_z = p[53]
+    fo_x = p[54]
+    fo_y = p[55]
+    fo_z = p[56]
+    fp_x = p[57]
+    fp_y = p[58]
+    fp_z = p[59]
+    mtp_x = p[60]
+    mtp_y = p[61]
+    mtp_z = p[62]
+    mtp_ax_x = p[63]
+    mtp_ax_y = p[64]
+    mtp_ax_z = p[65]
+    toe_x = p[66]
+    toe_y = p[67]
+    toe_z = p[68]
     t0 = math.cos(pelvis_rotation)
     t1 = math.sin(pelvis_rotation)
     t2 = math.cos(pelvis_obliquity)
@@ -265,56 +285,86 @@ def leg_kinematics(q, p, axes, origins, points, frames):
     t162 = t134*t145 + t135*t144 + t136*t148
     t163 = t134*t153 + t135*t152 + t136*t151
     t164 = t134*t155 + t135*t157 + t136*t156
-    t165 = heel_x*t119 + heel_z*t128 + t98
-    t166 = heel_x*t130 + heel_z*t132 + t102
-    t167 = heel_x*t134 + heel_z*t136 + t107
-    t168 = -heel_half_width + heel_y
-    t169 = heel_half_width + heel_y
-    t170 = math.sin(forefoot_eversion)
-    t171 = ff_ax_z*t170
-    t172 = math.cos(forefoot_eversion)
-    t173 = 1 - t172
-    t174 = ff_ax_x*t173
-    t175 = ff_ax_y*t174
-    t176 = t171 + t175
-    t177 = ff_ax_x**2*t173 + t172
-    t178 = ff_ax_y*t170
-    t179 = ff_ax_z*t174
-    t180 = -t178 + t179
-    t181 = t149*t177 + t154*t176 + t158*t180
-    t182 = mt1_x*t181
-    t183 = ff_ax_x*t170
-    t184 = ff_ax_y*ff_ax_z*t173 + t183
-    t185 = ff_ax_y**2*t173 + t172
-    t186 = -t171 + t175
-    t187 = t149*t186 + t154*t185 + t158*t184
-    t188 = mt1_y*t187
-    t189 = t178 + t179
-    t190 = ff_ax_z**2*t173 + t172
-    t191 = ff_ax_y*ff_ax_z*t173 - t183
-    t192 = t149*t189 + t154*t191 + t158*t190
-    t193 = mt1_z*t192
-    t194 = t159*t177 + t160*t176 + t161*t180
-    t195 = mt1_x*t194
-    t196 = t159*t186 + t160*t185 + t161*t184
-    t197 = mt1_y*t196
-    t198 = t159*t189 + t160*t191 + t161*t190
-    t199 = mt1_z*t198
-    t200 = t162*t177 + t163*t176 + t164*t180
-    t201 = mt1_x*t200
-    t202 = t162*t186 + t163*t185 + t164*t184
-    t203 = mt1_y*t202
-    t204 = t162*t189 + t163*t191 + t164*t190
-    t205 = mt1_z*t204
-    t206 = mt5_x*t181
-    t207 = mt5_y*t187
-    t208 = mt5_z*t192
-    t209 = mt5_x*t194
-    t210 = mt5_y*t196
-    t211 = mt5_z*t198
-    t212 = mt5_x*t200
-    t213 = mt5_y*t202
-    t214 = mt5_z*t204
+    t165 = math.sin(forefoot_eversion)
+    t166 = ff_ax_z*t165
+    t167 = math.cos(forefoot_eversion)
+    t168 = 1 - t167
+    t169 = ff_ax_x*t168
+    t170 = ff_ax_y*t169
+    t171 = t166 + t170
+    t172 = ff_ax_x**2*t168 + t167
+    t173 = ff_ax_y*t165
+    t174 = ff_ax_z*t169
+    t175 = -t173 + t174
+    t176 = t149*t172 + t154*t171 + t158*t175
+    t177 = ff_ax_x*t165
+    t178 = ff_ax_y*ff_ax_z*t168 + t177
+    t179 = ff_ax_y**2*t168 + t167
+    t180 = -t166 + t170
+    t181 = t149*t180 + t154*t179 + t158*t178
+    t182 = t173 + t174
+    t183 = ff_ax_z**2*t168 + t167
+    t184 = ff_ax_y*ff_ax_z*t168 - t177
+    t185 = t149*t182 + t154*t184 + t158*t183
+    t186 = mtp_x*t176 + mtp_y*t181 + mtp_z*t185 + t129
+    t187 = t159*t172 + t160*t171 + t161*t175
+    t188 = t159*t180 + t160*t179 + t161*t178
+    t189 = t159*t182 + t160*t184 + t161*t183
+    t190 = mtp_x*t187 + mtp_y*t188 + mtp_z*t189 + t133
+    t191 = t162*t172 + t163*t171 + t164*t175
+    t192 = t162*t180 + t163*t179 + t164*t178
+    t193 = t162*t182 + t163*t184 + t164*t183
+    t194 = mtp_x*t191 + mtp_y*t192 + mtp_z*t193 + t137
+    t195 = heel_x*t119 + heel_z*t128 + t98
+    t196 = heel_x*t130 + heel_z*t132 + t102
+    t197 = heel_x*t134 + heel_z*t136 + t107
+    t198 = -heel_half_width + heel_y
+    t199 = heel_half_width + heel_y
+    t200 = mt1_x*t176
+    t201 = mt1_y*t181
+    t202 = mt1_z*t185
+    t203 = mt1_x*t187
+    t204 = mt1_y*t188
+    t205 = mt1_z*t189
+    t206 = mt1_x*t191
+    t207 = mt1_y*t192
+    t208 = mt1_z*t193
+    t209 = mt5_x*t176
+    t210 = mt5_y*t181
+    t211 = mt5_z*t185
+    t212 = mt5_x*t187
+    t213 = mt5_y*t188
+    t214 = mt5_z*t189
+    t215 = mt5_x*t191
+    t216 = mt5_y*t192
+    t217 = mt5_z*t193
+    t218 = math.sin(toe_extension)
+    t219 = mtp_ax_z*t218
+    t220 = math.cos(toe_extension)
+    t221 = 1 - t220
+    t222 = mtp_ax_x*t221
+    t223 = mtp_ax_y*t222
+    t224 = t219 + t223
+    t225 = mtp_ax_x**2*t221 + t220
+    t226 = mtp_ax_y*t218
+    t227 = mtp_ax_z*t222
+    t228 = -t226 + t227
+    t229 = t176*t225 + t181*t224 + t185*t228
+    t230 = mtp_ax_x*t218
+    t231 = mtp_ax_y*mtp_ax_z*t221 + t230
+    t232 = mtp_ax_y**2*t221 + t220
+    t233 = -t219 + t223
+    t234 = t176*t233 + t181*t232 + t185*t231
+    t235 = t226 + t227
+    t236 = mtp_ax_z**2*t221 + t220
+    t237 = mtp_ax_y*mtp_ax_z*t221 - t230
+    t238 = t176*t235 + t181*t237 + t185*t236
+    t239 = t187*t225 + t188*t224 + t189*t228
+    t240 = t187*t233 + t188*t232 + t189*t231
+    t241 = t187*t235 + t188*t237 + t189*t236
+    t242 = t191*t225 + t192*t224 + t193*t228
+    t243 = t191*t233 + t192*t232 + t193*t231
+    t244 = t191*t235 + t192*t237 + t193*t236
     axes[0, 0] = 1.0
     origins[0, 0] = 0.0
     axes[0, 1] = 0.0
@@ -411,6 +461,12 @@ def leg_kinematics(q, p, axes, origins, points, frames):
     origins[15, 1] = t133
     axes[15, 2] = ff_ax_x*t162 + ff_ax_y*t163 + ff_ax_z*t164
     origins[15, 2] = t137
+    axes[16, 0] = mtp_ax_x*t176 + mtp_ax_y*t181 + mtp_ax_z*t185
+    origins[16, 0] = t186
+    axes[16, 1] = mtp_ax_x*t187 + mtp_ax_y*t188 + mtp_ax_z*t189
+    origins[16, 1] = t190
+    axes[16, 2] = mtp_ax_x*t191 + mtp_ax_y*t192 + mtp_ax_z*t193
+    origins[16, 2] = t194
     points[0, 0] = t13
     points[0, 1] = t16
     points[0, 2] = t20
@@ -426,42 +482,57 @@ def leg_kinematics(q, p, axes, origins, points, frames):
     points[4, 0] = t129
     points[4, 1] = t133
     points[4, 2] = t137
-    points[5, 0] = heel_y*t124 + t165
-    points[5, 1] = heel_y*t131 + t166
-    points[5, 2] = heel_y*t135 + t167
+    points[5, 0] = heel_y*t124 + t195
+    points[5, 1] = heel_y*t131 + t196
+    points[5, 2] = heel_y*t135 + t197
     points[6, 0] = rf_cx*t119 + rf_cy*t124 + rf_cz*t128 + t98
     points[6, 1] = rf_cx*t130 + rf_cy*t131 + rf_cz*t132 + t102
     points[6, 2] = rf_cx*t134 + rf_cy*t135 + rf_cz*t136 + t107
-    points[7, 0] = t124*t168 + t165
-    points[7, 1] = t131*t168 + t166
-    points[7, 2] = t135*t168 + t167
-    points[8, 0] = t124*t169 + t165
-    points[8, 1] = t131*t169 + t166
-    points[8, 2] = t135*t169 + t167
-    points[9, 0] = t129 + t182 + t188 + t193
-    points[9, 1] = t133 + t195 + t197 + t199
-    points[9, 2] = t137 + t201 + t203 + t205
-    points[10, 0] = t129 + t206 + t207 + t208
-    points[10, 1] = t133 + t209 + t210 + t211
-    points[10, 2] = t137 + t212 + t213 + t214
-    points[11, 0] = t129 + (1/2)*t182 + (1/2)*t188 + (1/2)*t193 + (1/2)*t206 + (1/2)*t207 + (1/2)*t208
-    points[11, 1] = t133 + (1/2)*t195 + (1/2)*t197 + (1/2)*t199 + (1/2)*t209 + (1/2)*t210 + (1/2)*t211
-    points[11, 2] = t137 + (1/2)*t201 + (1/2)*t203 + (1/2)*t205 + (1/2)*t212 + (1/2)*t213 + (1/2)*t214
+    points[7, 0] = t124*t198 + t195
+    points[7, 1] = t131*t198 + t196
+    points[7, 2] = t135*t198 + t197
+    points[8, 0] = t124*t199 + t195
+    points[8, 1] = t131*t199 + t196
+    points[8, 2] = t135*t199 + t197
+    points[9, 0] = t129 + t200 + t201 + t202
+    points[9, 1] = t133 + t203 + t204 + t205
+    points[9, 2] = t137 + t206 + t207 + t208
+    points[10, 0] = t129 + t209 + t210 + t211
+    points[10, 1] = t133 + t212 + t213 + t214
+    points[10, 2] = t137 + t215 + t216 + t217
+    points[11, 0] = t129 + (1/2)*t200 + (1/2)*t201 + (1/2)*t202 + (1/2)*t209 + (1/2)*t210 + (1/2)*t211
+    points[11, 1] = t133 + (1/2)*t203 + (1/2)*t204 + (1/2)*t205 + (1/2)*t212 + (1/2)*t213 + (1/2)*t214
+    points[11, 2] = t137 + (1/2)*t206 + (1/2)*t207 + (1/2)*t208 + (1/2)*t215 + (1/2)*t216 + (1/2)*t217
     points[12, 0] = nav_x*t88 + nav_y*t93 + nav_z*t97 + t67
     points[12, 1] = nav_x*t99 + nav_y*t100 + nav_z*t101 + t71
     points[12, 2] = nav_x*t103 + nav_y*t104 + nav_z*t105 + t106
-    points[13, 0] = mid_x*t181 + mid_y*t187 + mid_z*t192 + t129
-    points[13, 1] = mid_x*t194 + mid_y*t196 + mid_z*t198 + t133
-    points[13, 2] = mid_x*t200 + mid_y*t202 + mid_z*t204 + t137
-    points[14, 0] = ff_cx*t181 + ff_cy*t187 + ff_cz*t192 + t129
-    points[14, 1] = ff_cx*t194 + ff_cy*t196 + ff_cz*t198 + t133
-    points[14, 2] = ff_cx*t200 + ff_cy*t202 + ff_cz*t204 + t137
+    points[13, 0] = mid_x*t176 + mid_y*t181 + mid_z*t185 + t129
+    points[13, 1] = mid_x*t187 + mid_y*t188 + mid_z*t189 + t133
+    points[13, 2] = mid_x*t191 + mid_y*t192 + mid_z*t193 + t137
+    points[14, 0] = ff_cx*t176 + ff_cy*t181 + ff_cz*t185 + t129
+    points[14, 1] = ff_cx*t187 + ff_cy*t188 + ff_cz*t189 + t133
+    points[14, 2] = ff_cx*t191 + ff_cy*t192 + ff_cz*t193 + t137
     points[15, 0] = t13 + t29*thigh_cz + t37*thigh_cy + t46*thigh_cx
     points[15, 1] = t16 + t31*thigh_cz + t40*thigh_cy + t50*thigh_cx
     points[15, 2] = t20 + t33*thigh_cz + t43*thigh_cy + t52*thigh_cx
     points[16, 0] = shank_cx*t65 + shank_cy*t66 + shank_cz*t57 + t38
     points[16, 1] = shank_cx*t69 + shank_cy*t70 + shank_cz*t59 + t41
     points[16, 2] = shank_cx*t73 + shank_cy*t74 + shank_cz*t61 + t45
+    points[17, 0] = dor_x*t176 + dor_y*t181 + dor_z*t185 + t129
+    points[17, 1] = dor_x*t187 + dor_y*t188 + dor_z*t189 + t133
+    points[17, 2] = dor_x*t191 + dor_y*t192 + dor_z*t193 + t137
+    points[18, 0] = fo_x*t119 + fo_y*t124 + fo_z*t128 + t98
+    points[18, 1] = fo_x*t130 + fo_y*t131 + fo_z*t132 + t102
+    points[18, 2] = fo_x*t134 + fo_y*t135 + fo_z*t136 + t107
+    points[19, 0] = fp_x*t176 + fp_y*t181 + fp_z*t185 + t129
+    points[19, 1] = fp_x*t187 + fp_y*t188 + fp_z*t189 + t133
+    points[19, 2] = fp_x*t191 + fp_y*t192 + fp_z*t193 + t137
+    points[20, 0] = t186
+    points[20, 1] = t190
+    points[20, 2] = t194
+    points[21, 0] = t186 + t229*toe_x + t234*toe_y + t238*toe_z
+    points[21, 1] = t190 + t239*toe_x + t240*toe_y + t241*toe_z
+    points[21, 2] = t194 + t242*toe_x + t243*toe_y + t244*toe_z
     frames[0, 0, 0] = t9
     frames[0, 0, 1] = t4
     frames[0, 0, 2] = t12
@@ -507,15 +578,24 @@ def leg_kinematics(q, p, axes, origins, points, frames):
     frames[4, 2, 0] = t134
     frames[4, 2, 1] = t135
     frames[4, 2, 2] = t136
-    frames[5, 0, 0] = t181
-    frames[5, 0, 1] = t187
-    frames[5, 0, 2] = t192
-    frames[5, 1, 0] = t194
-    frames[5, 1, 1] = t196
-    frames[5, 1, 2] = t198
-    frames[5, 2, 0] = t200
-    frames[5, 2, 1] = t202
-    frames[5, 2, 2] = t204
+    frames[5, 0, 0] = t176
+    frames[5, 0, 1] = t181
+    frames[5, 0, 2] = t185
+    frames[5, 1, 0] = t187
+    frames[5, 1, 1] = t188
+    frames[5, 1, 2] = t189
+    frames[5, 2, 0] = t191
+    frames[5, 2, 1] = t192
+    frames[5, 2, 2] = t193
+    frames[6, 0, 0] = t229
+    frames[6, 0, 1] = t234
+    frames[6, 0, 2] = t238
+    frames[6, 1, 0] = t239
+    frames[6, 1, 1] = t240
+    frames[6, 1, 2] = t241
+    frames[6, 2, 0] = t242
+    frames[6, 2, 1] = t243
+    frames[6, 2, 2] = t244
 
 
 @jit
@@ -747,15 +827,38 @@ def arch(x, A, rho, c1, c2, c3):
 
 
 @jit
-def contact(x, k):
+def contact(x, k, c):
     """Element ``contact``: returns (E, dE/dx, d2E/dx2).
 
-    E = Piecewise((k*x**3/3, x > 0), (0, True))
+    E = Piecewise((-8*c*x**4/(sqrt(4*c*x + 1/k) + 1/sqrt(k))**4 + 4*x**3/(sqrt(4*c*x + 1/k) + 1/sqrt(k))**2 - 16*x**3/(3*sqrt(k)*(sqrt(4*c*x + 1/k) + 1/sqrt(k))**3), x > 0), (0, True))
     """
     if (x > 0):
-        e0 = (1/3)*k*x**3
-        e1 = k*x**2
-        e2 = 2*k*x
+        t0 = x**3
+        t1 = 1/math.sqrt(k)
+        t2 = 4*c*x + 1/k
+        t3 = math.sqrt(t2)
+        t4 = t1 + t3
+        t5 = t4**(-2)
+        t6 = x**4
+        t7 = t4**(-4)
+        t8 = c*t7
+        t9 = t4**(-3)
+        t10 = t1*t9
+        t11 = x**2
+        t12 = 32*t0*t8
+        t13 = 1/t3
+        t14 = c*t9
+        t15 = t4**(-5)
+        t16 = t15*t6
+        t17 = c**2
+        t18 = 64*t17
+        t19 = 96*t11
+        t20 = 1/t2
+        t21 = t2**(-3/2)
+        t22 = c**3
+        e0 = -16/3*t0*t10 + 4*t0*t5 - 8*t6*t8
+        e1 = -16*t0*t13*t14 + t1*t12*t13 - 16*t10*t11 + 12*t11*t5 - t12 + t13*t16*t18
+        e2 = 192*c*t1*t11*t13*t7 - 256*t0*t1*t15*t17*t20 - t0*t1*t18*t21*t7 + 512*t0*t13*t15*t17 + 96*t0*t17*t20*t7 + 32*t0*t17*t21*t9 - 32*t10*x - t13*t14*t19 - 128*t16*t21*t22 - t19*t8 - 640*t20*t22*t6/t4**6 + 24*t5*x
         return e0, e1, e2
     else:
         e0 = 0.0

@@ -8,8 +8,11 @@ import numba as nb
 import numpy as np
 
 from .jit import jit, jit_parallel
-from .layout import G_FRICTION, NQ, NR
-from .outputs import NGLOBAL_OUT, NOUT, NSIDE_OUT, O_FRICTION, O_GRF, fill_outputs
+from .energy import side, total_energy
+from .layout import DRIVEN, G_FRICTION, NQ, NR, Q_LEFT, Q_RIGHT, S_DRIVE
+from .outputs import (
+    NGLOBAL_OUT, NOUT, NSIDE_OUT, O_DRIVE_M, O_FRICTION, O_GRF, O_TOE_DRIVE_M, fill_outputs,
+)
 from .solver import NO_CONTACT, OK, SLIPPING, new_workspace, solve
 
 #: a foot carrying less than this share of body weight has lost contact
@@ -25,6 +28,7 @@ def solve_into(theta, tol, max_iter, ws, q, r, out):
     status, iters, resid = solve(theta, q, r, tol, max_iter, ws)
     if status == OK:
         fill_outputs(q, r, theta, ws[0], out)
+        drive_moments(q, r, theta, ws, out)
         for side in range(2):
             o = NGLOBAL_OUT + side * NSIDE_OUT
             if out[o + O_GRF] < MIN_FOOT_LOAD:
@@ -52,6 +56,29 @@ def solve_batch(theta, tol, max_iter, chunk, q, r, out, status, iters, resid):
             status[i] = st
             iters[i] = it
             resid[i] = res
+
+
+@jit
+def drive_moments(q, r, theta, ws, out):
+    """Generalized force each prescribed angle needs (0 where none is prescribed).
+
+    At equilibrium the driver supplies what the free joint would not: the energy's gradient
+    with respect to the prescribed coordinate.
+    """
+    w, g, H = ws[0], ws[1], ws[2]
+    any_drive = False
+    for k in range(2):
+        for j in range(len(DRIVEN)):
+            if side(theta, k)[S_DRIVE + 2 * j] != 0.0:
+                any_drive = True
+    if any_drive:
+        total_energy(q, r, theta, w, g, H)
+    for k in range(2):
+        o = NGLOBAL_OUT + k * NSIDE_OUT
+        q0 = Q_LEFT if k == 0 else Q_RIGHT
+        for j, field in ((0, O_DRIVE_M), (1, O_TOE_DRIVE_M)):
+            driven = side(theta, k)[S_DRIVE + 2 * j] != 0.0
+            out[o + field] = g[q0 + DRIVEN[j]] if driven else 0.0
 
 
 def allocate(n):

@@ -171,3 +171,35 @@ def symmetrize(H, n):
     for j in range(n):
         for i in range(j + 1, n):
             H[i, j] = H[j, i]
+
+
+@jit
+def add_pair_stiffness(pa, la, pb, lb, d, k, extra, xval, axes, origins, u, gmap, gsign, H):
+    """H += k u u^T for a potential of the vector ``pb - pa`` between two points of one chain.
+
+    u_j = d . d(pb - pa)/dq_j, plus ``xval`` at coordinate ``extra`` (a coordinate the
+    potential also depends on directly, e.g. the windlass; -1 for none).  Coordinates moving
+    both points move their difference only by rotation.
+    """
+    n = max(la, lb, extra) + 1
+    for j in range(n):
+        if j < 3:
+            u[j] = 0.0
+            continue
+        uj = 0.0
+        for p, last, sg in ((pb, lb, 1.0), (pa, la, -1.0)):
+            if j <= last:
+                r0 = p[0] - origins[j, 0]
+                r1 = p[1] - origins[j, 1]
+                r2 = p[2] - origins[j, 2]
+                uj += sg * (axes[j, 0] * (r1 * d[2] - r2 * d[1])
+                            + axes[j, 1] * (r2 * d[0] - r0 * d[2])
+                            + axes[j, 2] * (r0 * d[1] - r1 * d[0]))
+        if j == extra:
+            uj += xval
+        u[j] = gsign[j] * uj
+    for j in range(n):
+        kj = k * u[j]
+        gj = gmap[j]
+        for i in range(j + 1):
+            H[gmap[i], gj] += u[i] * kj

@@ -12,22 +12,26 @@ Everything here works on flat arrays; see ``layout`` for their meaning.
 
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 
 import numpy as np
 
 from .._generated.model import (
-    LEG_POINT_LAST, TRUNK_POINT_LAST, arch, contact, falisse, leg_kinematics, limit5,
+    LEG_POINT_LAST, LEG_SEGMENT_LAST, TRUNK_POINT_LAST, arch, contact, falisse, leg_kinematics, limit5,
     one_sided_spring, trunk_kinematics,
 )
-from .chain import add_force, add_mass, add_stiffness, add_vector, clear, symmetrize, wrench_terms
+from .chain import (
+    add_force, add_mass, add_pair_stiffness, add_stiffness, add_vector, clear, symmetrize,
+    wrench_terms,
+)
 from .jit import jit
 from .layout import (
     ARCH, C_HEEL_M, C_MT1, COM_POINTS, CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_HAT_MASS, G_LUMBAR_K,
     G_MASS, G_PELVIS_MASS, G_TRUNK, G_UPRIGHT_K, NB, NCF, NCHAIN, NCONTACT, NKP, NL, NLUM, NPOINTS, NQ, NR, NS,
     NTP, NTRUNK, P_FF_ANCHOR, P_HEEL, Q_LEFT, Q_LUMBAR, Q_RIGHT, S_ANCHOR, S_ARCH, S_CONTACT,
     S_KIN, S_KNEG, S_KPOS, S_MASS, S_REST, SIDE_OFFSET, ANKLE, HIP_ADD, R_ANKLE, R_HIP,
-    R_LUMBAR_EXT, R_LUMBAR_BEND,
+    R_LUMBAR_EXT, R_LUMBAR_BEND, P_FASCIA_ORIGIN, P_FASCIA_PULLEY, S_FASCIA, TOE,
 )
 from .passive import KNEE_LIMIT_C, KNEE_LIMIT_QREF, LEG_FALISSE, LEG_LIMIT5, LUMBAR_FALISSE
 
@@ -75,7 +79,7 @@ def new_work():
     """Allocate the energy workspace."""
     return Work(
         np.zeros((3, NCHAIN, 3)), np.zeros((3, NCHAIN, 3)), np.zeros((3, NPOINTS, 3)),
-        np.zeros((3, 6, 3, 3)),
+        np.zeros((3, len(LEG_SEGMENT_LAST), 3, 3)),
         np.zeros((3, NCHAIN)), _global_map(), _global_sign(),
         np.zeros((3, NCHAIN, 3)), np.zeros((3, NCHAIN, 3)), np.zeros((3, NCHAIN, 3, 3)),
         np.zeros((3, NCHAIN, 3)), np.zeros((3, NCHAIN)), np.zeros((3, NCHAIN, 3)),
@@ -149,20 +153,21 @@ def joint_spring(s, k, qk, setpoint):
     """Energy, its first and second derivative for leg coordinate ``k``, and the tone stiffness.
 
     Postural tone about the rest angle plus the postural ``setpoint`` shift, the Falisse
-    passive moment, the knee limits and, for the arch, the Ker-shaped arch law.
+    passive moment and the knee limits (of the joint angle itself: a rest angle is posture, not
+    a new range of motion) and, for the arch, the Ker-shaped arch law.
     """
     x = qk - s[S_REST + k]
     e, d1, d2 = one_sided_spring(x - setpoint, s[S_KPOS + k], s[S_KNEG + k])
     tone = d2
     c = LEG_FALISSE[k]
-    if c[0] != 0.0 or c[2] != 0.0:
+    if c[0] != 0.0 or c[2] != 0.0:       # passive range of motion: of the anatomical angle
         sg = c[6]
-        pe, p1, p2 = falisse(sg * x, c[0], c[1], c[2], c[3], c[4], c[5])
+        pe, p1, p2 = falisse(sg * qk, c[0], c[1], c[2], c[3], c[4], c[5])
         e += pe
         d1 += sg * p1
         d2 += p2
     if LEG_LIMIT5[k]:
-        pe, p1, p2 = limit5(x, KNEE_LIMIT_C, KNEE_LIMIT_QREF)
+        pe, p1, p2 = limit5(qk, KNEE_LIMIT_C, KNEE_LIMIT_QREF)
         e += pe
         d1 += p1
         d2 += p2
@@ -223,7 +228,7 @@ def contact_forces(s, points, out, f, dirs, coefs):
     for c in range(NCONTACT):
         pen, nx, ny, nz = contact_state(s, c, points[CONTACT_POINTS[c]])
         b = S_CONTACT + NCF * c
-        _, d1, _ = contact(pen, s[b + 4])
+        d1 = contact(pen, s[b + 4], s[b + 5])[1] if s[b + 4] > 0.0 else 0.0
         out[c, 0] = d1 * nx
         out[c, 1] = d1 * ny
         out[c, 2] = d1 * nz
@@ -270,7 +275,7 @@ def _leg_energy(theta, w, c, gravity, bx, by, g, H):
         pen, nx, ny, nz = contact_state(s, ci, points[pt])
         if pen <= 0.0:
             continue
-        e, d1, d2 = contact(pen, s[b + 4])
+        e, d1, d2 = contact(pen, s[b + 4], s[b + 5])
         v += e
         _point_force(F, T, M, fs, points[pt], LEG_POINT_LAST[pt], -d1 * nx, -d1 * ny, -d1 * nz)
         d[0], d[1], d[2] = nx, ny, nz
@@ -286,6 +291,7 @@ def _leg_energy(theta, w, c, gravity, bx, by, g, H):
             for i in range(m):
                 add_stiffness(points[pt], LEG_POINT_LAST[pt], dirs[i], coefs[i], axes, origins,
                               u, gmap, gsign, H)
+    v += _fascia(s, w, c, g, H)
     for k in range(NL):
         e, d1, d2, _ = joint_spring(s, k, qc[NB + k], shift[k])
         v += e
@@ -293,6 +299,63 @@ def _leg_energy(theta, w, c, gravity, bx, by, g, H):
         g[i] += d1
         H[i, i] += d2
     return v
+
+
+@jit
+def fascia_state(s, points, toe):
+    """Plantar fascia of a side block: stretch beyond its slack length, tension, length, and
+    the unit vector from its calcaneal origin to where it wraps the first metatarsal head."""
+    o, p = points[P_FASCIA_ORIGIN], points[P_FASCIA_PULLEY]
+    d0, d1, d2 = p[0] - o[0], p[1] - o[1], p[2] - o[2]
+    length = math.sqrt(d0 * d0 + d1 * d1 + d2 * d2)
+    # the windlass: toe dorsiflexion wraps the fascia round the metatarsal head
+    stretch = length + s[S_FASCIA + 2] * toe - s[S_FASCIA + 1]
+    tension = s[S_FASCIA] * stretch * stretch if stretch > 0.0 else 0.0
+    return stretch, tension, length, d0 / length, d1 / length, d2 / length
+
+
+@jit
+def _fascia(s, w, c, g, H):
+    """Energy of the plantar fascia of leg chain ``c``: a tension-only tie with a windlass.
+
+    Its law, T = k stretch^2, is the contacts' (with no cushioning).
+    """
+    kf = s[S_FASCIA]
+    if kf == 0.0:
+        return 0.0
+    axes, origins, points, qc = w.axes[c], w.origins[c], w.points[c], w.qc[c]
+    u, d, gmap, gsign = w.u, w.vec, w.gmap[c], w.gsign[c]
+    stretch, tension, length, u0, u1, u2 = fascia_state(s, points, qc[NB + TOE])
+    if stretch <= 0.0:
+        return 0.0
+    e, _, k2 = contact(stretch, kf, 0.0)
+    F, T, M = w.F[c], w.T[c], w.M[c]
+    la, lb = LEG_POINT_LAST[P_FASCIA_ORIGIN], LEG_POINT_LAST[P_FASCIA_PULLEY]
+    f = w.f
+    f[0], f[1], f[2] = tension * u0, tension * u1, tension * u2
+    add_force(points[P_FASCIA_PULLEY], lb, f, F, T, M)
+    f[0], f[1], f[2] = -f[0], -f[1], -f[2]
+    add_force(points[P_FASCIA_ORIGIN], la, f, F, T, M)
+    toe = NB + TOE
+    g[gmap[toe]] += tension * s[S_FASCIA + 2]
+    # stiffness along the fascia (with the windlass) and the tension's transverse stiffness
+    d[0], d[1], d[2] = u0, u1, u2
+    add_pair_stiffness(points[P_FASCIA_ORIGIN], la, points[P_FASCIA_PULLEY], lb, d, k2, toe,
+                       s[S_FASCIA + 2], axes, origins, u, gmap, gsign, H)
+    dirs = w.dirs
+    # two directions perpendicular to the fascia
+    a0, a1, a2 = (1.0, 0.0, 0.0) if abs(u0) < 0.9 else (0.0, 1.0, 0.0)
+    p0, p1, p2 = u1 * a2 - u2 * a1, u2 * a0 - u0 * a2, u0 * a1 - u1 * a0
+    nrm = math.sqrt(p0 * p0 + p1 * p1 + p2 * p2)
+    dirs[0, 0], dirs[0, 1], dirs[0, 2] = p0 / nrm, p1 / nrm, p2 / nrm
+    dirs[1, 0] = u1 * dirs[0, 2] - u2 * dirs[0, 1]
+    dirs[1, 1] = u2 * dirs[0, 0] - u0 * dirs[0, 2]
+    dirs[1, 2] = u0 * dirs[0, 1] - u1 * dirs[0, 0]
+    for i in range(2):
+        add_pair_stiffness(points[P_FASCIA_ORIGIN], la, points[P_FASCIA_PULLEY], lb,
+                           dirs[i], tension / length, -1, 0.0, axes, origins, u, gmap,
+                           gsign, H)
+    return e
 
 
 @jit

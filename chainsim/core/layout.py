@@ -15,14 +15,14 @@ from .._generated.model import BASE, LEG, LEG_PARAMS, LEG_POINTS, LUMBAR, TRUNK_
 
 # --- coordinates ----------------------------------------------------------------------------
 NB = len(BASE)                       # 6 pelvis coordinates
-NL = len(LEG)                        # 10 coordinates per leg
+NL = len(LEG)                        # 11 coordinates per leg
 NLUM = len(LUMBAR)                   # 3 lumbar coordinates
-NCHAIN = NB + NL                     # 16 coordinates in one leg's chain
+NCHAIN = NB + NL                     # 17 coordinates in one leg's chain
 NTRUNK = NB + NLUM                   # 9 coordinates in the trunk's chain
 Q_LUMBAR = NB
 Q_LEFT = NB + NLUM
 Q_RIGHT = Q_LEFT + NL
-NQ = Q_RIGHT + NL                    # 29
+NQ = Q_RIGHT + NL                    # 31
 
 # postural setpoints: shifts of tone rest angles that the nervous system chooses so that the
 # centre of mass stays over its neutral place (ankles: x; hips: y) and the trunk upright
@@ -30,7 +30,8 @@ R_ANKLE, R_HIP, R_LUMBAR_EXT, R_LUMBAR_BEND = range(4)
 NR = 4
 
 # leg coordinates (offsets inside a leg block)
-HIP_FLEX, HIP_ADD, HIP_ROT, KNEE_FLEX, KNEE_VAL, KNEE_ROT, ANKLE, SUBTALAR, ARCH, FOREFOOT = range(NL)
+(HIP_FLEX, HIP_ADD, HIP_ROT, KNEE_FLEX, KNEE_VAL, KNEE_ROT, ANKLE, SUBTALAR, ARCH, FOREFOOT,
+ TOE) = range(NL)
 
 # --- global block ---------------------------------------------------------------------------
 NTP = len(TRUNK_PARAMS)
@@ -47,11 +48,11 @@ NG = G_FRICTION + 1
 
 # --- side block -----------------------------------------------------------------------------
 NKP = len(LEG_PARAMS)
-CONTACT_NAMES = ("heel_medial", "heel_lateral", "mt1", "mt5", "midfoot")
-NCONTACT = len(CONTACT_NAMES)        # heel (2), first and fifth metatarsal heads, midfoot
+CONTACT_NAMES = ("heel_medial", "heel_lateral", "mt1", "mt5", "toe", "midfoot")
+NCONTACT = len(CONTACT_NAMES)        # heel (2), first and fifth metatarsal heads, toes, midfoot
 CONTACT_POINTS = tuple(LEG_POINTS.index(n) for n in CONTACT_NAMES)
-C_HEEL_M, C_HEEL_L, C_MT1, C_MT5, C_MID = range(NCONTACT)
-NCF = 5                              # per contact: normal (3), offset, stiffness
+C_HEEL_M, C_HEEL_L, C_MT1, C_MT5, C_TOE, C_MID = range(NCONTACT)
+NCF = 6                              # per contact: normal (3), offset, tissue stiffness, compliance
 S_KIN = 0                            # LEG_PARAMS
 S_MASS = S_KIN + NKP                 # thigh, shank, rearfoot, forefoot
 S_REST = S_MASS + 4                  # rest angle of each leg coordinate
@@ -60,8 +61,11 @@ S_KNEG = S_KPOS + NL                 # tone stiffness for q < rest
 S_ARCH = S_KNEG + NL                 # A, rho, c1, c2, c3 (see energies.arch)
 S_CONTACT = S_ARCH + 5
 S_ANCHOR = S_CONTACT + NCF * NCONTACT  # heel anchor (3), forefoot anchor (3), lateral (3), k
-S_DRIVE = S_ANCHOR + 10              # prescribed subtalar angle: flag, value
-NS = S_DRIVE + 2
+S_FASCIA = S_ANCHOR + 10             # plantar fascia: stiffness, slack length, windlass radius
+S_DRIVE = S_FASCIA + 3               # prescribed angles: subtalar (flag, value), toes (flag, value)
+S_FOOT = S_DRIVE + 4                 # truncated foot length (heel to first metatarsal head), m
+NS = S_FOOT + 1
+DRIVEN = (SUBTALAR, TOE)             # the coordinates that can be prescribed, in S_DRIVE order
 
 SIDE_OFFSET = (NG, NG + NS)
 NP = NG + 2 * NS
@@ -69,9 +73,11 @@ NP = NG + 2 * NS
 # leg points used by the energy (indices into LEG_POINTS)
 NPOINTS = len(LEG_POINTS)
 P_HIP, P_KNEE, P_ANKLE, P_SUBTALAR, P_MIDTARSAL, P_HEEL, P_RF_COM, P_HEEL_M, P_HEEL_L, P_MT1, P_MT5, \
-    P_FF_ANCHOR, P_NAVICULAR, P_MIDFOOT, P_FF_COM, P_THIGH_COM, P_SHANK_COM = (
+    P_FF_ANCHOR, P_NAVICULAR, P_MIDFOOT, P_FF_COM, P_THIGH_COM, P_SHANK_COM, P_DORSUM, \
+    P_FASCIA_ORIGIN, P_FASCIA_PULLEY, P_MTP, P_TOE = (
         LEG_POINTS.index(n) for n in (
             "hip", "knee", "ankle", "subtalar", "midtarsal", "heel", "rearfoot_com", "heel_medial",
             "heel_lateral", "mt1", "mt5", "forefoot_anchor", "navicular", "midfoot",
-            "forefoot_com", "thigh_com", "shank_com"))
+            "forefoot_com", "thigh_com", "shank_com", "dorsum", "fascia_origin",
+            "fascia_pulley", "mtp", "toe"))
 COM_POINTS = (P_THIGH_COM, P_SHANK_COM, P_RF_COM, P_FF_COM)   # order of the S_MASS entries

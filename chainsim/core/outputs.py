@@ -12,15 +12,15 @@ import math
 import numpy as np
 
 from .energy import (
-    LEFT, RIGHT, TRUNK, centre_of_mass, contact_forces, contact_state, joint_spring, kinematics,
-    side,
+    LEFT, RIGHT, TRUNK, centre_of_mass, contact_forces, contact_state, fascia_state, joint_spring,
+    kinematics, side,
 )
 from .jit import jit
 from .layout import (
-    ANKLE, C_HEEL_L, C_HEEL_M, C_MID, C_MT1, C_MT5, COM_POINTS, CONTACT_POINTS, G_GRAVITY, G_HAT_MASS,
-    G_MASS, G_PELVIS_MASS, HIP_FLEX, KNEE_FLEX, NB, NCONTACT, NL, NQ, P_ANKLE, P_FF_ANCHOR,
-    NCF, P_HEEL, P_HIP, P_KNEE, P_MT1, P_NAVICULAR, Q_LUMBAR, R_ANKLE, R_HIP, R_LUMBAR_BEND,
-    R_LUMBAR_EXT, S_ANCHOR, S_CONTACT, S_DRIVE, S_MASS, SUBTALAR,
+    ANKLE, C_HEEL_L, C_HEEL_M, C_MID, C_MT1, C_MT5, C_TOE, COM_POINTS, CONTACT_POINTS, G_GRAVITY,
+    G_HAT_MASS, G_MASS, G_PELVIS_MASS, HIP_FLEX, KNEE_FLEX, NB, NCF, NCONTACT, NQ, P_ANKLE,
+    P_DORSUM, P_FF_ANCHOR, P_HEEL, P_HIP, P_KNEE, P_MT1, P_NAVICULAR, Q_LUMBAR, R_ANKLE, R_HIP,
+    R_LUMBAR_BEND, R_LUMBAR_EXT, S_ANCHOR, S_CONTACT, S_FOOT, S_MASS, TOE,
 )
 
 # per-side fields (chainsim.outputs names them)
@@ -28,8 +28,9 @@ from .layout import (
  O_KNEE_ROT, O_HIP_FLEX, O_HIP_ADD, O_HIP_ROT, O_ANKLE_DF, O_ARCH, O_FOREFOOT, O_GRF, O_COP_ML,
  O_COP_AP, O_HEEL_SHARE, O_FOREFOOT_SHARE, O_MIDFOOT_SHARE, O_ANKLE_F, O_KNEE_F, O_HIP_F,
  O_KNEE_ADD_M, O_KNEE_FLEX_M, O_KNEE_ROT_M, O_HIP_ADD_M, O_HIP_FLEX_M, O_HIP_ROT_M, O_ANKLE_DF_M,
- O_FRICTION, O_HIP_HEIGHT, O_DRIVE_M, O_RESID_ANKLE, O_RESID_KNEE, O_RESID_HIP) = range(36)
-NSIDE_OUT = 36
+ O_FRICTION, O_HIP_HEIGHT, O_DRIVE_M, O_RESID_ANKLE, O_RESID_KNEE, O_RESID_HIP, O_TOE,
+ O_TOE_SHARE, O_FASCIA, O_AHI, O_TOE_DRIVE_M) = range(41)
+NSIDE_OUT = 41
 # global fields
 (O_TILT, O_OBLIQUITY, O_PELVIS_ROT, O_LLD, O_LORDOSIS, O_LUMBAR_BEND, O_LUMBAR_ROT, O_L5S1_F,
  O_TRUNK_LEAN, O_TOTAL_FX, O_TOTAL_FY, O_TOTAL_FZ, O_TOTAL_M, O_R_ANKLE, O_R_HIP, O_R_LUMBAR_EXT,
@@ -94,7 +95,7 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     # joint angles: the coordinates are the clinical angles
     for o, j in ((O_HIP_FLEX, 0), (O_HIP_ADD, 1), (O_HIP_ROT, 2), (O_KNEE_FLEX, 3),
                  (O_KNEE_VAL, 4), (O_KNEE_ROT, 5), (O_ANKLE_DF, 6), (O_SUBTALAR, 7), (O_ARCH, 8),
-                 (O_FOREFOOT, 9)):
+                 (O_FOREFOOT, 9), (O_TOE, 10)):
         out[o] = qc[NB + j]
     rf, sh = frames[4], frames[2]
     out[O_REARFOOT] = math.atan2(-rf[1, 2], rf[2, 2])      # calcaneus against the vertical
@@ -102,6 +103,9 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     pen, nx, ny, nz = contact_state(s, C_MT1, points[P_NAVICULAR])
     out[O_ARCH_HEIGHT] = -pen
     out[O_NAV_DROP] = nav_ref + pen
+    # arch height index: dorsum height at half the foot's length over its truncated length
+    out[O_AHI] = -contact_state(s, C_MT1, points[P_DORSUM])[0] / s[S_FOOT]
+    out[O_FASCIA] = fascia_state(s, points, qc[NB + TOE])[1] / mg
     # ground forces
     cf = np.zeros((NFORCE, 3))
     contact_forces(s, points, cf, w.f, w.dirs, w.coefs)
@@ -120,6 +124,7 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     out[O_HEEL_SHARE] = (cf[C_HEEL_M, 2] + cf[C_HEEL_L, 2]) * inv
     out[O_FOREFOOT_SHARE] = (cf[C_MT1, 2] + cf[C_MT5, 2]) * inv
     out[O_MIDFOOT_SHARE] = cf[C_MID, 2] * inv
+    out[O_TOE_SHARE] = cf[C_TOE, 2] * inv
     # friction the foot needs: its tangential over its normal ground force (the foot's contact
     # is an area, so a loaded heel also holds an unloaded forefoot in place)
     b = S_CONTACT + NCF * C_HEEL_M
@@ -154,10 +159,6 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     out[O_RESID_KNEE] = _dot(mk, axes[NB + KNEE_FLEX]) - joint_spring(s, KNEE_FLEX, qc[NB + KNEE_FLEX], 0.0)[1]
     out[O_RESID_HIP] = _dot(mh, axes[NB + HIP_FLEX]) - joint_spring(s, HIP_FLEX, qc[NB + HIP_FLEX], 0.0)[1]
     out[O_HIP_HEIGHT] = points[P_HIP, 2]
-    out[O_DRIVE_M] = 0.0
-    if s[S_DRIVE] != 0.0:          # everting moment the prescribed subtalar angle needs
-        _, ms = _distal_load(points, cf, grav, 2, w.origins[c][NB + SUBTALAR])
-        out[O_DRIVE_M] = joint_spring(s, SUBTALAR, qc[NB + SUBTALAR], 0.0)[1] - _dot(ms, axes[NB + SUBTALAR])
     # the leg's external load about the world origin
     origin = np.zeros(3)
     return _distal_load(points, cf, grav, 4, origin)
@@ -232,8 +233,9 @@ def world_points(q, theta, w, trunk, left, right):
 #: Segments that carry external loads, in the order of ``external_loads``' labels.
 SEGMENTS = ("pelvis", "trunk", "left.thigh", "left.shank", "left.rearfoot", "left.forefoot",
             "right.thigh", "right.shank", "right.rearfoot", "right.forefoot")
-#: segment (index into a leg's four masses) that carries each ground-force row
-_FORCE_SEGMENT = (2, 2, 3, 3, 3, 2, 3)
+#: segment (index into a leg's four masses) that carries each ground-force row; the massless
+#: toes count with the forefoot
+_FORCE_SEGMENT = (2, 2, 3, 3, 3, 3, 2, 3)
 
 
 @jit

@@ -18,7 +18,7 @@ from .linalg import cho_solve, cholesky, lu_solve_small
 from .layout import (
     ANKLE, C_HEEL_M, C_MT1, CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_HAT_MASS, G_LUMBAR_K, G_MASS, G_TRUNK,
     G_UPRIGHT_K, HIP_ADD, NCF, NCONTACT, NQ, NR, Q_LEFT, Q_LUMBAR, Q_RIGHT, R_ANKLE, R_HIP,
-    R_LUMBAR_BEND, R_LUMBAR_EXT, S_CONTACT, S_DRIVE, S_KIN, SUBTALAR,
+    R_LUMBAR_BEND, R_LUMBAR_EXT, S_CONTACT, S_DRIVE, S_KIN, S_REST, TOE, DRIVEN,
 )
 
 # status codes (chainsim.statics.STATUS names them)
@@ -51,7 +51,9 @@ def initial_guess(theta, w, q, r):
     pitch = np.zeros(2)
     for k in range(2):
         s = side(theta, k)
-        rise = s[S_CONTACT + NCF * C_HEEL_M + 3] - s[S_CONTACT + NCF * C_MT1 + 3]
+        ph, _, _, nzh = contact_state(s, C_HEEL_M, points[1 + k, CONTACT_POINTS[C_HEEL_M]])
+        pm, _, _, nzm = contact_state(s, C_MT1, points[1 + k, CONTACT_POINTS[C_MT1]])
+        rise = ph / nzh - pm / nzm          # support heights under the heel and forefoot
         run = points[1 + k, CONTACT_POINTS[C_MT1], 0] - points[1 + k, CONTACT_POINTS[C_HEEL_M], 0]
         pitch[k] = math.atan2(rise, run)
         q[(Q_LEFT if k == 0 else Q_RIGHT) + ANKLE] = -pitch[k]
@@ -81,16 +83,20 @@ def initial_guess(theta, w, q, r):
     r[R_LUMBAR_EXT] = hat / theta[G_LUMBAR_K]
     for k in range(2):
         s = side(theta, k)
-        if s[S_DRIVE] != 0.0:
-            q[(Q_LEFT if k == 0 else Q_RIGHT) + SUBTALAR] = s[S_DRIVE + 1]
+        # toes at their rest angle when that lifts them (clawed toes hang off the floor)
+        q[(Q_LEFT if k == 0 else Q_RIGHT) + TOE] = max(s[S_REST + TOE], 0.0)
+        for j in range(len(DRIVEN)):
+            if s[S_DRIVE + 2 * j] != 0.0:
+                q[(Q_LEFT if k == 0 else Q_RIGHT) + DRIVEN[j]] = s[S_DRIVE + 2 * j + 1]
 
 
 @jit
 def _fixed(theta, i):
-    """True if coordinate ``i`` is prescribed (the subtalar driver)."""
+    """True if coordinate ``i`` is prescribed (a driven subtalar or toe angle)."""
     for k in range(2):
-        if i == (Q_LEFT if k == 0 else Q_RIGHT) + SUBTALAR:
-            return side(theta, k)[S_DRIVE] != 0.0
+        for j in range(len(DRIVEN)):
+            if i == (Q_LEFT if k == 0 else Q_RIGHT) + DRIVEN[j]:
+                return side(theta, k)[S_DRIVE + 2 * j] != 0.0
     return False
 
 

@@ -23,6 +23,7 @@ LEG = (
     "hip_flexion", "hip_adduction", "hip_rotation",
     "knee_flexion", "knee_valgus", "knee_rotation",
     "ankle_dorsiflexion", "subtalar_eversion", "arch_flattening", "forefoot_eversion",
+    "toe_extension",
 )
 #: Lumbosacral joint: trunk (HAT) relative to the pelvis.
 LUMBAR = ("lumbar_extension", "lumbar_bending", "lumbar_rotation")
@@ -47,6 +48,12 @@ LEG_PARAMS = (
     "nav_x", "nav_y", "nav_z",                # navicular tuberosity from the ankle centre, talus frame
     "mid_x", "mid_y", "mid_z",                # plantar midfoot point (under the arch)
     "ff_cx", "ff_cy", "ff_cz",                # forefoot CoM from the midtarsal centre
+    "dor_x", "dor_y", "dor_z",                # dorsum of the foot at half its length
+    "fo_x", "fo_y", "fo_z",                   # plantar fascia origin (calcaneus) from the subtalar centre
+    "fp_x", "fp_y", "fp_z",                   # where the fascia wraps the first metatarsal head
+    "mtp_x", "mtp_y", "mtp_z",                # metatarsophalangeal centre from the midtarsal centre
+    "mtp_ax_x", "mtp_ax_y", "mtp_ax_z",       # MTP axis (unit), + = toes dorsiflexed
+    "toe_x", "toe_y", "toe_z",                # toe pad (contact) from the MTP centre, toes frame
 )
 
 #: Parameters of the pelvis and trunk.
@@ -63,11 +70,14 @@ LEG_POINTS = (
     ("heel_medial", "rearfoot"), ("heel_lateral", "rearfoot"),
     ("mt1", "forefoot"), ("mt5", "forefoot"), ("forefoot_anchor", "forefoot"),
     ("navicular", "talus"), ("midfoot", "forefoot"), ("forefoot_com", "forefoot"),
-    ("thigh_com", "thigh"), ("shank_com", "shank"),
+    ("thigh_com", "thigh"), ("shank_com", "shank"), ("dorsum", "forefoot"),
+    ("fascia_origin", "rearfoot"), ("fascia_pulley", "forefoot"), ("mtp", "forefoot"),
+    ("toe", "toes"),
 )
 #: Segments of one leg, each with the index (in BASE + LEG) of the last coordinate moving it.
 LEG_SEGMENTS = (
     ("pelvis", 5), ("thigh", 8), ("shank", 11), ("talus", 12), ("rearfoot", 13), ("forefoot", 15),
+    ("toes", 16),
 )
 TRUNK_POINTS = (("pelvis_com", "pelvis"), ("l5s1", "pelvis"), ("hat_com", "trunk"))
 TRUNK_SEGMENTS = (("pelvis", 5), ("trunk", 8))
@@ -161,12 +171,12 @@ def _revolute(chain, frame, origin, axis_local, angle):
 
 
 def leg_chain() -> Chain:
-    """Build the symbolic left leg with its pelvis (16 coordinates)."""
+    """Build the symbolic left leg with its pelvis (17 coordinates)."""
     q = list(sp.symbols(BASE + LEG))
     p = {n: sp.Symbol(n) for n in LEG_PARAMS}
     c = Chain(q=q, params=p)
     P, R = _base(c)
-    (hf, ha, hr, kf, kv, kr, ank, sub, arch, ffe) = q[6:]
+    (hf, ha, hr, kf, kv, kr, ank, sub, arch, ffe, toe) = q[6:]
     hip = P + R * _vec(p, "hip")
     c.points["hip"] = hip
     # Hip (ISB order): flexion about -y, adduction about -x, internal rotation about -z (left).
@@ -199,13 +209,20 @@ def leg_chain() -> Chain:
     c.points["heel_medial"] = stj + R * (_vec(p, "heel") - half)
     c.points["heel_lateral"] = stj + R * (_vec(p, "heel") + half)
     c.points["rearfoot_com"] = stj + R * _com(p, "rf")
+    c.points["fascia_origin"] = stj + R * _vec(p, "fo")
     R = _revolute(c, R, mtj, _vec(p, "arch_ax"), arch)
     R = _revolute(c, R, mtj, _vec(p, "ff_ax"), ffe)
     c.frames["forefoot"] = R
-    for name in ("mt1", "mt5", "mid"):
-        c.points["midfoot" if name == "mid" else name] = mtj + R * _vec(p, name)
+    names = {"mid": "midfoot", "dor": "dorsum", "fp": "fascia_pulley"}
+    for name in ("mt1", "mt5", "mid", "dor", "fp", "mtp"):
+        c.points[names.get(name, name)] = mtj + R * _vec(p, name)
     c.points["forefoot_anchor"] = (c.points["mt1"] + c.points["mt5"]) / 2
     c.points["forefoot_com"] = mtj + R * _com(p, "ff")
+    # toes: dorsiflexion about the oblique line of the metatarsal heads
+    mtp = c.points["mtp"]
+    R = _revolute(c, R, mtp, _vec(p, "mtp_ax"), toe)
+    c.frames["toes"] = R
+    c.points["toe"] = mtp + R * _vec(p, "toe")
     return c
 
 

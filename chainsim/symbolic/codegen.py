@@ -139,6 +139,7 @@ def source() -> str:
         "#: index of the last coordinate that moves each leg point / segment",
         f"LEG_POINT_LAST = {tuple(seg_last[s] for _, s in ch.LEG_POINTS)!r}",
         f"LEG_SEGMENT_LAST = {tuple(seg_last[s] for s in leg_segs)!r}",
+        f"TRUNK_SEGMENT_LAST = {tuple(tseg_last[s] for s in trunk_segs)!r}",
         f"TRUNK_POINT_LAST = {tuple(tseg_last[s] for _, s in ch.TRUNK_POINTS)!r}",
         "",
         "",

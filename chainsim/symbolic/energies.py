@@ -54,16 +54,19 @@ def arch() -> tuple[sp.Expr, tuple]:
     return e, (a, rho, c1, c2, c3)
 
 
-#: Exponent of the contact law: the plantar soft tissue stiffens with compression (assumption).
-CONTACT_EXPONENT = 2
-
-
 def contact() -> tuple[sp.Expr, tuple]:
-    """Unilateral compliant contact (heel-pad-like): F = k d^n for penetration d > 0, else 0."""
+    """Unilateral compliant contact: plantar soft tissue in series with a cushioning layer.
+
+    The tissue stiffens with compression, F = k d_t^2 (assumption: quadratic); the layer is
+    linear with compliance c (c = 0: bare floor).  Total penetration d = sqrt(F/k) + c F,
+    which inverts to F = s^2 with s = 2 d / (1/sqrt(k) + sqrt(1/k + 4 c d)) (rationalised so
+    c = 0 is allowed), and E = F d - 2 s^3 / (3 sqrt(k)) - c F^2 / 2 has dE/dd = F.
+    """
     k = sp.Symbol("k", positive=True)
-    n = CONTACT_EXPONENT
-    e = sp.Piecewise((k * x ** (n + 1) / (n + 1), x > 0), (0, True))
-    return e, (k,)
+    c = sp.Symbol("c", nonnegative=True)
+    s = 2 * x / (1 / sp.sqrt(k) + sp.sqrt(1 / k + 4 * c * x))
+    e = s**2 * x - sp.Rational(2, 3) * s**3 / sp.sqrt(k) - c * s**4 / 2
+    return sp.Piecewise((e, x > 0), (0, True)), (k, c)
 
 
 ELEMENTS = {

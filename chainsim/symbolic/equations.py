@@ -221,7 +221,7 @@ def arch_law(fitted: bool = False) -> ArchLaw:
     Parameters
     ----------
     fitted : bool
-        Substitute ``c1, c2, c3`` fitted to Ker's curve (:data:`chainsim.tissues.KER_C`);
+        Substitute ``c1, c2, c3`` fitted to Ker's curve (:data:`chainsim.arch.LIGAMENT_C`, the ligaments; the fascia is a separate element);
         ``A`` and ``rho`` depend on the subject and stay symbolic.
 
     Examples
@@ -237,9 +237,9 @@ def arch_law(fitted: bool = False) -> ArchLaw:
                            for p, c in de.args])
     law = ArchLaw(e, -de, force)
     if fitted:
-        from chainsim.tissues import KER_C
+        from chainsim.arch import LIGAMENT_C
 
-        vals = dict(zip((c1, c2, c3), map(sp.Float, KER_C)))
+        vals = dict(zip((c1, c2, c3), map(sp.Float, LIGAMENT_C)))
         law = ArchLaw(*(f.subs(vals) for f in law))
     return law
 
@@ -252,25 +252,28 @@ class ContactLaw(NamedTuple):
 
 
 def contact_law(fitted: bool = False) -> ContactLaw:
-    """Unilateral compliant contact of :func:`chainsim.symbolic.energies.contact`.
+    """Unilateral compliant contact of :func:`chainsim.symbolic.energies.contact`: plantar
+    tissue (stiffness ``k``) in series with a cushioning layer (compliance ``c``).
 
     Parameters
     ----------
     fitted : bool
-        Substitute the plantar-tissue stiffness :data:`chainsim.tissues.CONTACT_K`.
+        Substitute the plantar-tissue stiffness :data:`chainsim.tissues.CONTACT_K` on a bare
+        floor (``c = 0``).
 
     Examples
     --------
-    >>> contact_law().force
+    >>> law = contact_law()
+    >>> sp.simplify(law.force.subs(sp.Symbol("c", nonnegative=True), 0))
     Piecewise((k*x**2, x > 0), (0, True))
     """
-    e, (k,) = energies.contact()
+    e, (k, c) = energies.contact()
     f = sp.piecewise_fold(sp.diff(e, energies.x))
     law = ContactLaw(e, f)
     if fitted:
         from chainsim.tissues import CONTACT_K
 
-        law = ContactLaw(*(g.subs(k, sp.Float(CONTACT_K)) for g in law))
+        law = ContactLaw(*(g.subs({k: sp.Float(CONTACT_K), c: 0}) for g in law))
     return law
 
 

@@ -1,0 +1,293 @@
+"""The medial arch: Ker's load-deformation curves, the plantar fascia and the windlass.
+
+The arch is a truss: the calcaneus and the forefoot hinge at the midtarsal joint, and the
+plantar fascia ties the heel to the toes under the metatarsal heads.  Ker et al. 1987 (Nature
+325:147; REFERENCES.md §3) loaded an amputated foot (heel pad removed) on the tibia and measured
+the arch's horizontal elongation, intact and with the plantar fascia cut.  Here:
+
+* the arch joint's ligaments follow Ker's *cut* curve,
+* the fascia is a tension-only tie that stiffens as it stretches, T = k (stretch - slack)^2
+  (the toe region of collagenous tissue, the contacts' law; assumption), with k and the slack
+  fitted to the difference between the intact and cut curves,
+* both are carried onto the model's joints through the sagittal truss of the isolated foot
+  (heel pinned, metatarsal heads rolling), solved without linearising, and scaled together to
+  the subject's arch stiffness; a larger foot is Ker's foot scaled geometrically,
+* toe dorsiflexion wraps the fascia round the first metatarsal head (the windlass), with a
+  radius chosen to shorten the arch by 3% per 20 deg (REFERENCES.md §3, KU Leuven foot model
+  after Welte et al. 2018, doi 10.1098/rsif.2018.0270; C-code).
+
+:func:`ker_test` loads the model's own three-dimensional foot as Ker loaded his and returns its
+curve: the check of all of the above.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import geometry as geo
+
+GRAVITY = 9.81
+
+#: Ker et al. 1987: horizontal elongation of the arch (mm) and vertical load on the tibia (kN),
+#: heel pad removed, 85 kg donor; intact foot, and with the plantar fascia cut.
+KER_ELONGATION_MM = np.array([0, 1, 2, 3, 4, 5, 6, 7, 7.5, 8, 8.5, 8.8])
+KER_INTACT_KN = np.array([0, 0.05, 0.17, 0.37, 0.63, 1.00, 1.50, 2.10, 2.50, 3.00, 3.50, 3.80])
+KER_CUT_KN = np.array([0, 0.05, 0.13, 0.27, 0.50, 0.77, 1.15, 1.65, 1.95, 2.35, 2.72, 3.00])
+KER_DONOR_MASS = 85.0
+#: Ker's donor's foot length is not reported: taken as de Leva's male reference foot
+#: (REFERENCES.md §1; assumption).
+KER_FOOT_LENGTH = 0.2581
+#: Arch shortening per toe dorsiflexion: about 3% of the arch length per 20 deg (REFERENCES §3).
+WINDLASS_SHORTENING, WINDLASS_ANGLE = 0.03, np.deg2rad(20.0)
+
+
+# --- the sagittal truss of the generic foot, in units of foot length -------------------------
+
+def _rot(v, a):
+    """Rotation in the sagittal (x, z) plane; + lowers the front."""
+    c, s = np.cos(a), np.sin(a)
+    return np.array([c * v[0] + s * v[1], -s * v[0] + c * v[1]])
+
+
+def truss_state(alpha):
+    """The isolated foot at arch angle ``alpha`` (rad), heel pinned, metatarsal heads on the floor.
+
+    The rearfoot pitches about the heel, the forefoot hinges at the midtarsal joint.  Returns
+    the heel-to-metatarsal span, the height of the ankle centre and the length of the plantar
+    fascia, all in foot lengths (the ankle height of de Leva's male reference).
+    """
+    ha = geo.ANKLE_HEIGHT_PER_STATURE * 1.741 / KER_FOOT_LENGTH
+    heel, ankle = np.array([geo.HEEL_X, 0.0]), np.array([0.0, ha])
+    mtj = np.array([geo.MTJ_X, geo.MTJ_HEIGHT])
+    mt = np.array([(geo.MT1[0] + geo.MT5[0]) / 2, 0.0])
+    origin = np.array([geo.FASCIA_ORIGIN[0], geo.FASCIA_ORIGIN[2]])
+    pulley = np.array([geo.FASCIA_PULLEY[0], geo.FASCIA_PULLEY[2]])
+    u, v = mtj - heel, mt - mtj
+    beta = 0.0                               # the rearfoot pitch that keeps the heads down
+    for _ in range(30):                      # Newton on the height of the heads
+        c, s, c2, s2 = np.cos(beta), np.sin(beta), np.cos(beta - alpha), np.sin(beta - alpha)
+        z = -s * u[0] + c * u[1] - s2 * v[0] + c2 * v[1]
+        step = z / (-c * u[0] - s * u[1] - c2 * v[0] - s2 * v[1])
+        beta -= step
+        if abs(step) < 1e-15:
+            break
+    m = heel + _rot(u, beta)
+    t = m + _rot(v, beta - alpha)
+    a = heel + _rot(ankle - heel, beta)
+    o = heel + _rot(origin - heel, beta)
+    p = m + _rot(pulley - mtj, beta - alpha)
+    return np.array([t[0] - heel[0], a[1], np.hypot(*(p - o))])
+
+
+def _rates(alpha, h=1e-6):
+    return (truss_state(alpha + h) - truss_state(alpha - h)) / (2 * h)
+
+
+def _angle_at(span):
+    """Arch angle at which the truss's span has grown by ``span`` (foot lengths)."""
+    s0 = truss_state(0.0)[0]
+    lo, hi = -0.3, 0.8
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if truss_state(mid)[0] - s0 < span else (lo, mid)
+    return (lo + hi) / 2
+
+
+#: Linear rates at the unloaded arch: elongation (ARCH_RHO) and ankle drop (ARCH_LEVER, equal
+#: to the arch moment per unit tibial load by virtual work) per radian, in foot lengths.
+ARCH_RHO, _drop, _ = _rates(0.0)
+ARCH_LEVER = -_drop
+
+
+def _odd_fit(d, load):
+    """F(d) = c1 d + c2 d|d| + c3 d^3 (odd, monotone, smooth), least squares in relative error."""
+    a = np.stack([d, d * np.abs(d), d**3], axis=1) / load[:, None]
+    c, *_ = np.linalg.lstsq(a, np.ones(len(d)), rcond=None)
+    return c
+
+
+def odd_poly(c, d):
+    """Evaluate the odd polynomial of the arch law (``chainsim.symbolic.energies.arch``)."""
+    return c[0] * d + c[1] * d * np.abs(d) + c[2] * d**3
+
+
+def _calibrate():
+    """Ligament law and fascia of Ker's foot, through the nonlinear truss.
+
+    The model's arch law is F(rho alpha) with moment lever * F on the arch joint; at Ker's
+    elongations the truss gives the arch angles and ankle drop rates that turn his tibial loads
+    into those moments.  The fascia (stiffness k, slack s0) is then fitted so that ligaments
+    plus fascia give the intact curve (least relative error from 2 mm).
+    """
+    keep = KER_ELONGATION_MM > 0
+    d = KER_ELONGATION_MM[keep] * 1e-3
+    alpha = np.array([_angle_at(x / KER_FOOT_LENGTH) for x in d])
+    rates = np.array([_rates(a) for a in alpha])
+    drop = -rates[:, 1]
+    lig = _odd_fit(ARCH_RHO * KER_FOOT_LENGTH * alpha, KER_CUT_KN[keep] * 1e3 * drop / ARCH_LEVER)
+    lig_load = odd_poly(lig, ARCH_RHO * KER_FOOT_LENGTH * alpha) * ARCH_LEVER / drop
+    stretch = np.array([truss_state(a)[2] for a in alpha]) - truss_state(0.0)[2]
+    intact = KER_INTACT_KN[keep] * 1e3
+    use = d >= 0.002
+    best = None
+    for s0 in np.linspace(0.0, 0.004, 401):            # m, on Ker's foot
+        x = np.maximum(KER_FOOT_LENGTH * stretch - s0, 0.0) ** 2 * rates[:, 2] / drop
+        r = (intact - lig_load)[use] / intact[use]
+        xr = x[use] / intact[use]
+        k = (xr @ r) / (xr @ xr)
+        err = np.sum((k * xr - r) ** 2)
+        if best is None or err < best[0]:
+            best = (err, k, s0)
+    return lig, best[1], best[2]
+
+
+#: Ligament law (Ker's fascia-cut curve; d in m, F in N), and the plantar fascia of Ker's foot:
+#: stiffness k (N/m^2: T = k s^2) and slack (m of stretch beyond its unloaded length).
+LIGAMENT_C, FASCIA_STIFFNESS_KER, FASCIA_SLACK = _calibrate()
+#: Windlass radius per unit foot length: with an inextensible fascia, dorsiflexing the toes by
+#: WINDLASS_ANGLE shortens the heel-metatarsal span by WINDLASS_SHORTENING of its length.
+WINDLASS_RADIUS = (WINDLASS_SHORTENING * truss_state(0.0)[0] * _rates(0.0)[2]
+                   / (ARCH_RHO * WINDLASS_ANGLE))
+
+
+def truss_load(alpha, fascia=1.0):
+    """Tibial load (N) on Ker's foot (scale 1) at arch angle ``alpha``, through the truss."""
+    state, rates = truss_state(alpha), _rates(alpha)
+    moment = odd_poly(LIGAMENT_C, ARCH_RHO * KER_FOOT_LENGTH * alpha) * ARCH_LEVER
+    stretch = KER_FOOT_LENGTH * (state[2] - truss_state(0.0)[2]) - FASCIA_SLACK
+    moment += fascia * FASCIA_STIFFNESS_KER * max(stretch, 0.0) ** 2 * rates[2]
+    return moment / -rates[1]
+
+
+def _secant(alpha, foot_length):
+    """Tibial load per vertical deflection (N/m) of Ker's foot at ``alpha``, ``foot_length``."""
+    return truss_load(alpha) / (foot_length * (truss_state(0.0)[1] - truss_state(alpha)[1]))
+
+
+def scale(stiffness_n_per_mm, body_mass, foot_length):
+    """Factor on Ker's foot (ligaments and fascia) that gives the requested arch stiffness.
+
+    The stiffness is the secant vertical stiffness of the isolated arch at half body weight:
+    (m g / 2) / (vertical deflection of the loaded tibia), through the truss.  Vectorised.
+    """
+    k, m, lf = np.broadcast_arrays(np.asarray(stiffness_n_per_mm, float) * 1e3,
+                                   np.asarray(body_mass, float), np.asarray(foot_length, float))
+    out = np.empty(k.shape)
+    for i in np.ndindex(k.shape):
+        # the deflection m g / (2 k) fixes the arch angle; the scale makes the load m g / 2
+        target = m[i] * GRAVITY / (2 * k[i] * lf[i])
+        lo, hi = 0.0, 1.0
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if truss_state(0.0)[1] - truss_state(mid)[1] < target else (lo, mid)
+        alpha = (lo + hi) / 2
+        out[i] = m[i] * GRAVITY / 2 / truss_load(alpha)
+    return out
+
+
+def side_constants(stiffness_n_per_mm, body_mass, foot_length, fascia_scale):
+    """Arch law and fascia of N feet for the packed side block.
+
+    Returns
+    -------
+    dict of (N,) arrays
+        ``A, rho, c1, c2, c3`` of the arch law, and the fascia's ``stiffness`` (N/m^2),
+        ``slack`` (its stretch beyond the unloaded length at which it tightens, m) and
+        ``windlass_radius`` (m).
+    """
+    lf = np.asarray(foot_length, float)
+    s = scale(stiffness_n_per_mm, body_mass, lf)
+    rho = ARCH_RHO * KER_FOOT_LENGTH            # the same law in the arch angle for any size
+    out = {"A": s * ARCH_LEVER * lf / rho, "rho": np.full(lf.shape, rho)}
+    out.update(zip(("c1", "c2", "c3"), (np.full(lf.shape, c) for c in LIGAMENT_C)))
+    # geometric similarity: the fascia's tension at a given arch angle scales as the ligaments'
+    out["stiffness"] = (FASCIA_STIFFNESS_KER * (KER_FOOT_LENGTH / lf) ** 2 * s
+                        * np.asarray(fascia_scale))
+    out["slack"] = FASCIA_SLACK * lf / KER_FOOT_LENGTH
+    out["windlass_radius"] = WINDLASS_RADIUS * lf
+    return out
+
+
+def ker_donor_stiffness():
+    """Secant vertical stiffness (N/mm) of Ker's own foot at half the donor's weight."""
+    f_half = KER_DONOR_MASS * GRAVITY / 2
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if truss_load(mid) < f_half else (lo, mid)
+    return float(_secant((lo + hi) / 2, KER_FOOT_LENGTH) / 1e3)
+
+
+#: Default arch stiffness: Ker's donor foot (from Ker et al. 1987 through the truss above).
+STIFFNESS_DEFAULT = round(ker_donor_stiffness(), 1)
+
+
+def ker_test(elongation_mm=KER_ELONGATION_MM[1:], mass_kg=KER_DONOR_MASS,
+             stiffness_n_per_mm=STIFFNESS_DEFAULT, fascia_stiffness_scale=1.0):
+    """Load the model's isolated foot as Ker et al. 1987 loaded theirs.
+
+    The chain's left foot, with no muscles and no heel pad, stands with its heel on a fixed
+    support and its metatarsal heads on a roller; a vertical load on the upright tibia flattens
+    the arch.  For each arch angle the ankle angle and height that keep heel and metatarsal
+    heads on their supports are solved from the model's own kinematics, and the tibial load
+    follows from virtual work on the arch's ligaments and the plantar fascia:
+    F = dE/d(arch angle) / (drop of the ankle per arch angle).  Unlike :func:`truss`, nothing
+    here is linearised.
+
+    Parameters
+    ----------
+    elongation_mm : array_like
+        Horizontal elongations of the arch (heel to metatarsal heads) at which to report.
+    mass_kg, stiffness_n_per_mm : float
+        The subject whose foot is loaded (default: Ker's donor, with the default arch).
+    fascia_stiffness_scale : float
+        0 cuts the plantar fascia, as in Ker's second test.
+
+    Returns
+    -------
+    numpy.ndarray
+        Tibial load (N) at each elongation.
+    """
+    from scipy.optimize import brentq
+
+    from .core import energy, layout as L
+    from .pack import pack
+
+    theta = pack({"subject.mass_kg": mass_kg, "both.arch_stiffness_n_per_mm": stiffness_n_per_mm,
+                  "both.fascia_stiffness_scale": fascia_stiffness_scale})[0]
+    s = energy.side(theta, 0)
+    w = energy.new_work()
+    q = np.zeros(L.NQ)
+    heel_pt, mt_pt = L.P_HEEL, L.P_FF_ANCHOR
+
+    def pose(alpha):
+        """Ankle angle and height with heel and metatarsal heads on their supports."""
+        q[L.Q_LEFT + L.ARCH] = alpha
+
+        def tilt(a):
+            q[L.Q_LEFT + L.ANKLE], q[2] = a, 0.0
+            energy.kinematics(q, theta, w)
+            p = w.points[1]
+            return p[mt_pt, 2] - p[heel_pt, 2]
+        a = brentq(tilt, -0.5, 0.5, xtol=1e-14)
+        tilt(a)
+        p = w.points[1]
+        q[2] = -p[heel_pt, 2]
+        energy.kinematics(q, theta, w)
+        p = w.points[1]
+        e = energy.joint_spring(s, L.ARCH, alpha, 0.0)[0]
+        stretch = energy.fascia_state(s, p, 0.0)[0]
+        e += s[L.S_FASCIA] * max(stretch, 0.0) ** 3 / 3
+        return p[mt_pt, 0] - p[heel_pt, 0], p[L.P_ANKLE, 2], e
+
+    span0 = pose(0.0)[0]
+
+    def load(alpha, h=1e-6):
+        (_, z1, e1), (_, z0, e0) = pose(alpha + h), pose(alpha - h)
+        return (e1 - e0) / (z0 - z1)
+
+    out = []
+    for d in np.atleast_1d(np.asarray(elongation_mm, float)) * 1e-3:
+        alpha = brentq(lambda a: pose(a)[0] - span0 - d, -0.05, 0.6, xtol=1e-14)
+        out.append(load(alpha))
+    return np.array(out)
