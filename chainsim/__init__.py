@@ -6,12 +6,19 @@
 True
 """
 
+from .compare import compare
+from .conditions import CONDITIONS, apply_presets
+from .fitting import design_insole
+from .insoles import CATALOGUE as INSOLES
+from .insoles import Insole, with_insoles
 from .model import Model
 from .outputs import OUTPUTS
 from .params import REGISTRY as PARAMS
 from .params import ParameterError
 from .statics import BatchResult, StaticResult, solve, solve_batch, solve_columns
+from . import sweep  # parameter sweeps (their heavy dependencies load on first use)
 
 __version__ = "0.1.0"
 __all__ = ["Model", "solve", "solve_batch", "solve_columns", "StaticResult", "BatchResult",
-           "ParameterError", "PARAMS", "OUTPUTS", "__version__"]
+           "ParameterError", "PARAMS", "OUTPUTS", "sweep", "CONDITIONS", "apply_presets",
+           "Insole", "INSOLES", "with_insoles", "compare", "design_insole", "__version__"]

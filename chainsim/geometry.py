@@ -47,9 +47,10 @@ NAV = (0.13, -0.10, 0.15)
 #: Plantar skin under the medial arch, where an arch support touches: 0.09 foot lengths high
 #: unloaded (arch; assumption).
 MID = (0.18, -0.06, 0.09)
-#: Dorsum of the foot at half its length (arch), 0.25 foot lengths high: an arch height index
-#: of about 0.34 for the neutral foot (the normal value reported by Williams & McClay 2000,
-#: Phys Ther 80:864; U: recalled, not checked here).
+#: Dorsum of the foot at half its length (arch), 0.25 foot lengths high (assumption): over the
+#: truncated foot length (0.80 foot lengths) an unloaded arch height index of 0.31, a little
+#: below the normal 0.34 reported by Williams & McClay 2000 (Phys Ther 80:864; U: recalled, not
+#: checked here).
 DORSUM = (0.20, -0.02, 0.25)
 #: Plantar fascia: from the calcaneal medial tubercle (0.05 foot lengths high) to the plantar
 #: side of the first metatarsal head (0.03 high), where it wraps toward the toes (assumption).

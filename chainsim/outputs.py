@@ -25,7 +25,7 @@ _SIDE = (
     ("subtalar_eversion_deg", "deg", raw.O_SUBTALAR, DEG, "+ eversion (pronation) of the calcaneus on the talus"),
     ("rearfoot_eversion_deg", "deg", raw.O_REARFOOT, DEG, "+ calcaneus everted against the vertical (frontal plane)"),
     ("navicular_drop_mm", "mm", raw.O_NAV_DROP, MM, "+ navicular lower than in the unloaded neutral foot"),
-    ("arch_height_mm", "mm", raw.O_ARCH_HEIGHT, MM, "navicular tuberosity above the forefoot's support"),
+    ("arch_height_mm", "mm", raw.O_ARCH_HEIGHT, MM, "navicular tuberosity above the support under it (a lift or post tapers from heel to forefoot)"),
     ("arch_height_index", "1", raw.O_AHI, 1.0, "dorsum height at half foot length over the truncated foot length (heel to first metatarsal head)"),
     ("fascia_tension_bw", "BW", raw.O_FASCIA, 1.0, "tension in the plantar fascia"),
     ("toe_extension_deg", "deg", raw.O_TOE, DEG, "+ toes dorsiflexed at the metatarsophalangeal joints"),

@@ -7,6 +7,7 @@ import numpy as np
 from . import anthropometry, arch, geometry, tissues
 from ._generated.model import LEG, LEG_PARAMS, TRUNK_PARAMS
 from .core import layout as L
+from .core.dynamics import constants as dyn
 from .params import KEYS, REGISTRY, SIDES, check_combinations, expand_columns
 
 
@@ -66,6 +67,7 @@ def pack(columns: dict) -> np.ndarray:
     theta[:, L.G_BALANCE_K] = tissues.BALANCE_TONE * mass * tissues.GRAVITY / (
         tissues.COM_HEIGHT_PER_STATURE * height)
     theta[:, L.G_FRICTION] = tissues.FRICTION_COEFFICIENT
+    _dynamics_global(theta, seg, height, sex, mgh)
     for side, off in zip(SIDES, L.SIDE_OFFSET):
         theta[:, off:off + L.NS] = _side(c, side, seg, height, mass, mgh)
     return theta
@@ -115,6 +117,7 @@ def _side(c, side, seg, height, mass, mgh):
         s[:, L.S_DRIVE + 2 * j] = np.isfinite(drive)
         s[:, L.S_DRIVE + 2 * j + 1] = np.where(np.isfinite(drive), np.deg2rad(drive), 0.0)
     s[:, L.S_FOOT] = (geometry.MT1[0] - geometry.HEEL_END) * lf
+    _dynamics_side(s, c, side, seg)
     return s
 
 
@@ -176,3 +179,74 @@ def _neutral_points(kin, height):
     mtj = stj + _vec(kin, "mtj")
     return {"heel": stj + _vec(kin, "heel"),
             "forefoot_anchor": mtj + (_vec(kin, "mt1") + _vec(kin, "mt5")) / 2}
+
+
+# --- the dynamics' fields (inertias, damping, plantar tissue); see chainsim.core.dynamics --------
+
+def _dynamics_global(theta, seg, height, sex, mgh):
+    """Inertias of the pelvis and the HAT, lumbar damping."""
+    theta[:, L.G_PELVIS_INERTIA:L.G_PELVIS_INERTIA + 3] = seg.inertia["lower_trunk"]
+    theta[:, L.G_HAT_INERTIA:L.G_HAT_INERTIA + 3] = _hat_inertia(seg, height, sex)
+    theta[:, L.G_LUMBAR_DAMPING:L.G_LUMBAR_DAMPING + L.NLUM] = (
+        dyn.FALISSE_DAMPING + dyn.TONE_DAMPING_TIME * tissues.LUMBAR_TONE * mgh)[:, None]
+
+
+def _hat_inertia(seg, height, sex):
+    """Principal moments (x ant, y lat, z up) of the HAT about its centre of mass.
+
+    Head, upper and middle trunk with de Leva's radii (sagittal about x, transverse about y,
+    longitudinal about z), stacked as in ``anthropometry.segments``; the arms as point masses
+    half a shoulder width either side of the midline.
+    """
+    col = lambda x: np.where(sex == 1, x[1], x[0])  # noqa: E731
+    scale = height / col(anthropometry.REF_HEIGHT)
+    le, cm, m = seg.length, seg.com, seg.mass
+    supr = le["lower_trunk"] + le["mid_trunk"] + le["upper_trunk"]
+    c7 = scale * col(anthropometry.TRUNK_C7)
+    z = {"head": c7 + scale * col(anthropometry.HEAD_C7[0]) * (1 - col(anthropometry.HEAD_C7[1])),
+         "upper_trunk": supr - cm["upper_trunk"],
+         "mid_trunk": le["lower_trunk"] + le["mid_trunk"] - cm["mid_trunk"],
+         "upper_arm": supr - cm["upper_arm"],
+         "forearm": supr - le["upper_arm"] - cm["forearm"],
+         "hand": supr - le["upper_arm"] - le["forearm"] - cm["hand"]}
+    zc = seg.hat_com_height
+    inertia = np.zeros((height.shape[0], 3))
+    for part in ("head", "upper_trunk", "mid_trunk"):
+        dz2 = (z[part] - zc) ** 2
+        inertia += seg.inertia[part] + (m[part] * dz2)[:, None] * np.array([1.0, 1.0, 0.0])
+    dy2 = (dyn.SHOULDER_WIDTH_PER_STATURE * height / 2) ** 2
+    for part in ("upper_arm", "forearm", "hand"):
+        dz2 = (z[part] - zc) ** 2
+        inertia += (2 * m[part])[:, None] * np.stack([dy2 + dz2, dz2, dy2], -1)
+    return inertia
+
+
+def _dynamics_side(s, c, side, seg):
+    """Inertias, the toes' mass, joint damping, plantar tissue damping and shear of a side block."""
+    foot = seg.length["foot"]
+    # de Leva's (sagittal, transverse, longitudinal) moments onto the segment axes: legs upright
+    # (long = z), feet horizontal (long = x)
+    s[:, L.S_INERTIA:L.S_INERTIA + 3] = seg.inertia["thigh"]
+    s[:, L.S_INERTIA + 3:L.S_INERTIA + 6] = seg.inertia["shank"]
+    mt = dyn.TOES_MASS_SHARE * seg.mass["foot"]
+    mf = seg.mass["forefoot"]
+    for i, (part, share) in enumerate((("rearfoot", 1.0), ("forefoot", (mf - mt) / mf))):
+        sag, trans, long = (seg.inertia[part] * np.asarray(share)[..., None]).T
+        s[:, L.S_INERTIA + 6 + 3 * i:L.S_INERTIA + 9 + 3 * i] = np.stack([long, sag, trans], -1)
+    # toes: about the MTP axis as a rod of the toes' length turning about its end (assumption)
+    lt = dyn.TOES_LENGTH_SHARE * foot
+    r_long = anthropometry.DE_LEVA["foot"][4][0]
+    s[:, L.S_INERTIA + 12:L.S_INERTIA + 15] = (mt * lt**2)[:, None] * np.array(
+        [r_long**2, 1.0 / 3.0, 1.0 / 3.0])
+    s[:, L.S_TOES_MASS] = mt
+    # joint damping: passive (Falisse) plus the tone's (and the arch ligaments') viscosity
+    tone = np.maximum(s[:, L.S_KPOS:L.S_KPOS + L.NL], s[:, L.S_KNEG:L.S_KNEG + L.NL])
+    tone[:, L.ARCH] += s[:, L.S_ARCH] * s[:, L.S_ARCH + 1] ** 2 * s[:, L.S_ARCH + 2]
+    s[:, L.S_DAMPING:L.S_DAMPING + L.NL] = dyn.FALISSE_DAMPING + dyn.TONE_DAMPING_TIME * tone
+    s[:, L.S_TISSUE_DAMPING] = dyn.TISSUE_DAMPING
+    cushion = np.isfinite(c[f"{side}.insole.cushioning_stiffness_n_per_mm"])
+    damping = np.where(cushion, c[f"{side}.insole.cushioning_damping_ns_per_m"], 0.0)
+    for ci in range(L.NCONTACT):
+        s[:, L.S_CUSHION_DAMPING + ci] = damping
+    s[:, L.S_SHEAR] = tissues.FRICTION_STIFFNESS / 2
+    s[:, L.S_SHEAR + 1] = dyn.TONE_DAMPING_TIME * tissues.FRICTION_STIFFNESS / 2

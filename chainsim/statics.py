@@ -127,8 +127,9 @@ class StaticResult(Mapping):
 class BatchResult(Mapping):
     """Equilibria of N models: arrays of outputs by name, and a status per point."""
 
-    def __init__(self, values, status, iterations, residual, q, r, theta):
+    def __init__(self, values, status, iterations, residual, q, r, theta, models=None):
         self._values = values
+        self.models = models
         self.r = r
         self.status_code = status
         self.iterations = iterations
@@ -152,6 +153,13 @@ class BatchResult(Mapping):
 
     def __len__(self):
         return len(PUBLIC)
+
+    def result(self, i: int) -> StaticResult:
+        """Point ``i`` as a :class:`StaticResult` (its ``model`` is None for column input)."""
+        values = {k: float(v[i]) for k, v in self._values.items()}
+        return StaticResult(self.models[i] if self.models else None, values, str(self.status[i]),
+                            int(self.iterations[i]), float(self.residual[i]), self.q[i],
+                            self.r[i], self.theta[i])
 
     def __repr__(self):
         return f"<BatchResult of {len(self.status_code)} points, {int(self.ok.sum())} ok>"
@@ -194,7 +202,9 @@ def solve_batch(models: Sequence[Model] | Mapping, **kwargs) -> BatchResult:
     """Solve many models in parallel (see :func:`solve_columns` for the options)."""
     if isinstance(models, Mapping):
         return solve_columns(models, **kwargs)
-    return solve_columns(columns(models), **kwargs)
+    b = solve_columns(columns(models), **kwargs)
+    b.models = list(models)
+    return b
 
 
 def solve(model: Model | None = None, *, tol=TOL, max_iter=MAX_ITER) -> StaticResult:
@@ -218,10 +228,7 @@ def solve(model: Model | None = None, *, tol=TOL, max_iter=MAX_ITER) -> StaticRe
     'ok'
     """
     model = model or Model()
-    b = solve_columns(columns([model]), tol=tol, max_iter=max_iter, threads=1, chunk=1)
-    values = {k: float(v[0]) for k, v in b._values.items()}
-    return StaticResult(model, values, str(b.status[0]), int(b.iterations[0]),
-                        float(b.residual[0]), b.q[0], b.r[0], b.theta[0])
+    return solve_batch([model], tol=tol, max_iter=max_iter, threads=1, chunk=1).result(0)
 
 
 __all__ = ["solve", "solve_batch", "solve_columns", "StaticResult", "BatchResult", "STATUS",

@@ -15,7 +15,7 @@ import pytest
 import chainsim as cs
 from chainsim import cli
 from chainsim.outputs import OUTPUTS, PUBLIC
-from chainsim.params import REGISTRY, SIDE, SUBJECT
+from chainsim.params import INSOLE, REGISTRY, SIDE, SUBJECT
 from chainsim.statics import STATUS_HELP
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,9 +126,9 @@ def test_params_lists_every_parameter_with_default_unit_range_and_meaning():
     for prefix in ("subject.", "left.", "right.", "both."):
         assert prefix in p.stdout, prefix
     rows = _first_tokens(p.stdout)
-    for param in SUBJECT + SIDE:
-        line = next((ln for t, ln in rows.items() if t == param.name or t.endswith("." + param.name)),
-                    None)
+    for param, label in ([(q, q.name) for q in SUBJECT + SIDE]
+                         + [(q, "insole." + q.name) for q in INSOLE]):
+        line = next((ln for t, ln in rows.items() if t == label or t.endswith("." + label)), None)
         assert line is not None, f"{param.name} not listed"
         tokens = line.split()
         if param.default is None:
@@ -145,7 +145,8 @@ def test_params_lists_every_parameter_with_default_unit_range_and_meaning():
             assert param.unit in tokens, line
         assert param.doc.split(".")[0] in line, line
     # the names listed, with their prefixes, are all the registry's keys
-    assert {k.split(".", 1)[1] for k in REGISTRY} == {q.name for q in SUBJECT + SIDE}
+    assert {k.split(".", 1)[1] for k in REGISTRY} == (
+        {q.name for q in SUBJECT + SIDE} | {"insole." + q.name for q in INSOLE})
 
 
 def test_outputs_lists_every_output_with_unit_and_sign_and_every_status():

@@ -9,7 +9,7 @@ Environment variables (read once, at import):
 
 numba invalidates a cached function when its own file changes, not when a function it calls
 changes in another file; so the cache of the compiled core is dropped as a whole whenever any
-of its source files differs from the last run.
+of its source files differs from the last run (see ``_LAYERS``).
 """
 
 from __future__ import annotations
@@ -23,25 +23,29 @@ import numba as nb
 CACHE = os.environ.get("CHAINSIM_CACHE", "1") != "0"
 FASTMATH = os.environ.get("CHAINSIM_FASTMATH", "0") == "1"
 
-_COMPILED_DIRS = [Path(__file__).parent, Path(__file__).parent.parent / "_generated"]
+_CORE = Path(__file__).parent
+#: Compiled source folders in layers, each depending on the ones before it: a change in a layer
+#: drops its cache and that of every later layer (the dynamics do not recompile the statics).
+_LAYERS = ((_CORE.parent / "_generated", _CORE), (_CORE / "dynamics",))
 
 
 def _drop_stale_cache() -> None:
     digest = hashlib.sha256()
-    for d in _COMPILED_DIRS:
-        for f in sorted(d.glob("*.py")):
-            digest.update(f.name.encode() + f.read_bytes())
-    stamp = _COMPILED_DIRS[0] / "__pycache__" / "chainsim-core.sha256"
-    try:
-        if stamp.exists() and stamp.read_text() == digest.hexdigest():
-            return
-        for d in _COMPILED_DIRS:
-            for f in (d / "__pycache__").glob("*.nb[ic]"):
-                f.unlink()
-        stamp.parent.mkdir(exist_ok=True)
-        stamp.write_text(digest.hexdigest())
-    except OSError:          # a read-only install: numba uses its own user cache directory
-        pass
+    for dirs in _LAYERS:
+        for d in dirs:
+            for f in sorted(d.glob("*.py")):
+                digest.update(f.name.encode() + f.read_bytes())
+        stamp = dirs[-1] / "__pycache__" / "chainsim-compiled.sha256"
+        try:
+            if stamp.exists() and stamp.read_text() == digest.hexdigest():
+                continue
+            for d in dirs:
+                for f in (d / "__pycache__").glob("*.nb[ic]"):
+                    f.unlink()
+            stamp.parent.mkdir(exist_ok=True)
+            stamp.write_text(digest.hexdigest())
+        except OSError:      # a read-only install: numba uses its own user cache directory
+            pass
 
 
 if CACHE:

@@ -44,7 +44,11 @@ G_LUMBAR_K = G_HAT_MASS + 1          # tone stiffness, 3 lumbar coordinates
 G_UPRIGHT_K = G_LUMBAR_K + NLUM      # trunk-upright rule stiffness (N m / rad)
 G_BALANCE_K = G_UPRIGHT_K + 1        # balance rule: centre of mass over the feet (N / m)
 G_FRICTION = G_BALANCE_K + 1         # friction coefficient (for the slip check only)
-NG = G_FRICTION + 1
+# (appended for the dynamics, chainsim.core.dynamics)
+G_PELVIS_INERTIA = G_FRICTION + 1    # principal moments of inertia about the CoM, pelvis frame (3)
+G_HAT_INERTIA = G_PELVIS_INERTIA + 3  # the same for the HAT, trunk frame (3)
+G_LUMBAR_DAMPING = G_HAT_INERTIA + 3  # lumbar joint damping, 3 coordinates (N m s / rad)
+NG = G_LUMBAR_DAMPING + NLUM
 
 # --- side block -----------------------------------------------------------------------------
 NKP = len(LEG_PARAMS)
@@ -64,7 +68,15 @@ S_ANCHOR = S_CONTACT + NCF * NCONTACT  # heel anchor (3), forefoot anchor (3), l
 S_FASCIA = S_ANCHOR + 10             # plantar fascia: stiffness, slack length, windlass radius
 S_DRIVE = S_FASCIA + 3               # prescribed angles: subtalar (flag, value), toes (flag, value)
 S_FOOT = S_DRIVE + 4                 # truncated foot length (heel to first metatarsal head), m
-NS = S_FOOT + 1
+# (appended for the dynamics, chainsim.core.dynamics)
+S_INERTIA = S_FOOT + 1               # principal moments about each CoM, segment frame: thigh,
+                                     # shank, rearfoot, forefoot, toes (5 x 3)
+S_TOES_MASS = S_INERTIA + 15         # toes: mass at the MTP centre, taken out of the forefoot's
+S_DAMPING = S_TOES_MASS + 1          # joint damping of each leg coordinate (N m s / rad)
+S_TISSUE_DAMPING = S_DAMPING + NL    # Hunt-Crossley damping of the plantar tissue (s / m)
+S_CUSHION_DAMPING = S_TISSUE_DAMPING + 1  # cushioning layer damping under each contact (N s / m)
+S_SHEAR = S_CUSHION_DAMPING + NCONTACT    # per contact: tangential stiffness (N/m), damping (N s/m)
+NS = S_SHEAR + 2
 DRIVEN = (SUBTALAR, TOE)             # the coordinates that can be prescribed, in S_DRIVE order
 
 SIDE_OFFSET = (NG, NG + NS)

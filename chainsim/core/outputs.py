@@ -81,6 +81,18 @@ def _distal_load(points, cf, grav, nseg, about):
 
 
 @jit
+def _above_support(s, points, p):
+    """Height of point ``p`` above the support under it: the heel's support plane at the heel,
+    the forefoot's at the first metatarsal head, straight in between (a lift or post tapers)."""
+    x = points[p]
+    xh, xm = points[P_HEEL, 0], points[P_MT1, 0]
+    t = min(max((x[0] - xh) / (xm - xh), 0.0), 1.0)
+    ph, _, _, nzh = contact_state(s, C_HEEL_M, x)
+    pm, _, _, nzm = contact_state(s, C_MT1, x)
+    return -(1.0 - t) * ph / nzh - t * pm / nzm
+
+
+@jit
 def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     """Fill the outputs of leg ``k`` (its kinematics in ``w`` must be the solved posture).
 
@@ -100,11 +112,10 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     rf, sh = frames[4], frames[2]
     out[O_REARFOOT] = math.atan2(-rf[1, 2], rf[2, 2])      # calcaneus against the vertical
     out[O_TIBIAL_ROT] = math.atan2(-sh[1, 0], sh[0, 0])    # + internal (toward -y here)
-    pen, nx, ny, nz = contact_state(s, C_MT1, points[P_NAVICULAR])
-    out[O_ARCH_HEIGHT] = -pen
-    out[O_NAV_DROP] = nav_ref + pen
+    out[O_ARCH_HEIGHT] = _above_support(s, points, P_NAVICULAR)
+    out[O_NAV_DROP] = nav_ref - out[O_ARCH_HEIGHT]
     # arch height index: dorsum height at half the foot's length over its truncated length
-    out[O_AHI] = -contact_state(s, C_MT1, points[P_DORSUM])[0] / s[S_FOOT]
+    out[O_AHI] = _above_support(s, points, P_DORSUM) / s[S_FOOT]
     out[O_FASCIA] = fascia_state(s, points, qc[NB + TOE])[1] / mg
     # ground forces
     cf = np.zeros((NFORCE, 3))

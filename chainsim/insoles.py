@@ -1,0 +1,177 @@
+"""Insole support profiles: a design per side, a catalogue of generic designs, TOML files.
+
+An insole's fields are the ``left.insole.*`` / ``right.insole.*`` parameters (``chainsim
+params`` lists them with units and ranges): an arch support that carries load once the arch
+comes down to it, rearfoot and forefoot posts, a heel lift, a heel cup and a cushioning layer.
+
+Examples
+--------
+>>> from chainsim import Model
+>>> m = with_insoles(Model(), ["both=medium_arch"])
+>>> m["left.insole.arch_support_mm"]
+12.0
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import tomli_w
+
+from .model import Model
+from .params import INSOLE, SIDES, ParameterError
+
+FIELDS = tuple(p.name for p in INSOLE)
+_PARAMS = {p.name: p for p in INSOLE}
+
+
+class Insole:
+    """One insole design (frozen).
+
+    Parameters
+    ----------
+    name : str
+    description : str
+    **values
+        Any of :data:`FIELDS` (user units); the rest take their defaults (a flat, bare insole).
+    """
+
+    __slots__ = ("name", "description", "_values")
+
+    def __init__(self, name: str = "custom", description: str = "", **values):
+        unknown = set(values) - set(FIELDS)
+        if unknown:
+            raise ParameterError(f"unknown insole field(s) {sorted(unknown)}; valid: {', '.join(FIELDS)}")
+        full = {}
+        for f in FIELDS:
+            full[f] = _PARAMS[f].check(f"insole.{f}", values.get(f, _PARAMS[f].default))
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "_values", full)
+
+    def __getattr__(self, key):
+        try:
+            return object.__getattribute__(self, "_values")[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __setattr__(self, key, value):
+        raise AttributeError("Insole is immutable; use replace()")
+
+    def __eq__(self, other):
+        return isinstance(other, Insole) and self._values == other._values
+
+    def __hash__(self):
+        return hash(tuple(self._values.values()))
+
+    def __repr__(self):
+        changed = {k: v for k, v in self._values.items() if v != _PARAMS[k].default}
+        return f"Insole({self.name!r}, {changed})"
+
+    def values(self) -> dict:
+        """Field values in user units."""
+        return dict(self._values)
+
+    def replace(self, **values) -> Insole:
+        """A copy with some fields changed."""
+        name = values.pop("name", self.name)
+        return Insole(name, values.pop("description", self.description), **(self._values | values))
+
+    def params(self, side: str) -> dict:
+        """Model parameters that put this insole under ``side`` (``left``, ``right``, ``both``)."""
+        return {f"{side}.insole.{k}": v for k, v in self._values.items()}
+
+    def to_toml(self) -> str:
+        """TOML text of this insole (``None`` fields are left out)."""
+        return tomli_w.dumps({"insole": {"name": self.name, "description": self.description,
+                                         **{k: v for k, v in self._values.items() if v is not None}}})
+
+    def save(self, path) -> None:
+        """Write this insole to a TOML file."""
+        Path(path).write_text(self.to_toml())
+
+    @classmethod
+    def from_toml(cls, text: str, side: str | None = None) -> Insole:
+        """Read an insole from TOML text: the table ``[insole]``, or ``[left]``/``[right]``
+        (as :func:`chainsim.fitting.design_insole` writes them) for ``side``."""
+        data = tomllib.loads(text)
+        table = data.get("insole", data.get(side))
+        if table is None:
+            raise ParameterError("an insole file needs an [insole] table"
+                                 + (f" or a [{side}] table" if side else ""))
+        d = dict(table)
+        return cls(d.pop("name", "custom"), d.pop("description", ""), **d)
+
+    @classmethod
+    def load(cls, path, side: str | None = None) -> Insole:
+        """Read an insole from a TOML file (see :meth:`from_toml`)."""
+        return cls.from_toml(Path(path).read_text(), side)
+
+
+#: A foam layer: EVA of about 3 MPa, 5 mm thick, about 10 cm^2 under each contact region:
+#: k = E A / t = 600 N/mm; damping of the order of a lossy foam (assumptions, for comparison).
+_FOAM = {"cushioning_stiffness_n_per_mm": 600.0, "cushioning_damping_ns_per_m": 300.0}
+#: Arch supports: heights above the insole base for a generic adult foot, whose plantar arch
+#: sits about 23 mm high unloaded (18 mm for a flat foot); a semi-rigid shell of 150 N/mm
+#: (assumptions: the catalogue's heights span what is sold as low to extra-high support).
+_SHELL = {"arch_support_stiffness_n_per_mm": 150.0}
+
+CATALOGUE: dict[str, Insole] = {i.name: i for i in (
+    Insole("flat_factory", "the flat foam liner shipped with a shoe: cushioning only", **_FOAM),
+    Insole("low_arch", "semi-custom arch support, low profile (8 mm)", arch_support_mm=8.0,
+           **_SHELL, **_FOAM),
+    Insole("medium_arch", "semi-custom arch support, medium profile (12 mm)",
+           arch_support_mm=12.0, **_SHELL, **_FOAM),
+    Insole("high_arch", "semi-custom arch support, high profile (15 mm)", arch_support_mm=15.0,
+           **_SHELL, **_FOAM),
+    Insole("extra_high_arch", "semi-custom arch support, extra-high profile (18 mm)",
+           arch_support_mm=18.0, **_SHELL, **_FOAM),
+    Insole("motion_control", "medially posted: 5 deg varus rearfoot post, 2 deg forefoot post, "
+           "medium arch (posts of 4-6 deg are typical; assumption)", arch_support_mm=12.0,
+           rearfoot_post_deg=5.0, forefoot_post_deg=2.0, heel_cup=0.5, **_SHELL, **_FOAM),
+    Insole("lateral_wedge", "full-length 5 deg lateral wedge for medial knee osteoarthritis "
+           "(5 deg as in Hinman, Bowles & Bennell's study of lateral wedges)", rearfoot_post_deg=-5.0,
+           forefoot_post_deg=-5.0, **_FOAM),
+    Insole("heel_lift", "10 mm heel lift (an in-shoe lift for a short leg or a tight calf)",
+           heel_lift_mm=10.0, heel_cup=0.3, **_FOAM),
+)}
+
+
+def get(name_or_path, side: str | None = None) -> Insole:
+    """A catalogue insole by name, or an insole from a TOML file path (for ``side``)."""
+    key = str(name_or_path)
+    if key in CATALOGUE:
+        return CATALOGUE[key]
+    if key.endswith(".toml"):
+        path = Path(key)
+        if not path.exists():
+            raise ParameterError(f"insole file {key!r} does not exist")
+        return Insole.load(path, side)
+    raise ParameterError(f"unknown insole {key!r}; valid insoles: {', '.join(CATALOGUE)} "
+                         "(or a .toml file)")
+
+
+def with_insoles(model: Model, specs) -> Model:
+    """Put insoles in: specs such as ``["both=medium_arch", "left=my_design.toml"]``.
+
+    A spec may also be a mapping ``{side: Insole}``.
+    """
+    if isinstance(specs, dict):
+        pairs = list(specs.items())
+    else:
+        pairs = []
+        for spec in [specs] if isinstance(specs, str) else specs:
+            side, eq, name = spec.partition("=")
+            if not eq or side not in SIDES + ("both",):
+                raise ParameterError(f"insole {spec!r}: expected SIDE=NAME with SIDE left, right "
+                                     "or both, e.g. both=medium_arch")
+            pairs += [(s, get(name, s)) for s in (SIDES if side == "both" else (side,))]
+    for side, insole in pairs:
+        model = model.replace(insole.params(side))
+    return model
+
+
+def listing() -> str:
+    """One line per catalogue insole (for ``chainsim insoles``)."""
+    return "\n".join(f"{i.name:18s} {i.description}" for i in CATALOGUE.values())

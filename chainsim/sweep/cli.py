@@ -1,0 +1,69 @@
+"""``chainsim sweep`` and ``chainsim sensitivity`` (registered by :mod:`chainsim.cli`)."""
+
+from __future__ import annotations
+
+import sys
+
+
+def add_commands(sub) -> None:
+    """Add the ``sweep`` and ``sensitivity`` subcommands to ``chainsim``'s subparsers."""
+    p = sub.add_parser("sweep", help="run a parameter sweep from a TOML spec into a Zarr store "
+                                     "(resumable: run it again to finish an interrupted sweep)")
+    p.add_argument("spec", help="the sweep's TOML file (see examples/sweep.toml)")
+    p.add_argument("--out", required=True, metavar="STORE", help="Zarr store (a directory)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="compute on a Dask cluster (scheduler address, e.g. tcp://host:8786)")
+    p.add_argument("--threads", type=int,
+                   help="numba threads per chunk (default: all here, 1 per task on Dask)")
+    p.add_argument("--chunk-size", type=int, help="points per chunk (default 16384)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace a store that holds a different sweep")
+    p.add_argument("--netcdf", metavar="FILE", help="also export the result to one netCDF file")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_sweep)
+    q = sub.add_parser("sensitivity", help="Sobol' or one-at-a-time sensitivity from a TOML spec")
+    q.add_argument("spec", help="the analysis' TOML file (see examples/sensitivity.toml)")
+    q.add_argument("--threads", type=int, help="numba threads")
+    q.add_argument("--netcdf", metavar="FILE", help="also save the indices to a netCDF file")
+    q.set_defaults(func=cmd_sensitivity)
+
+
+def _refuse(e) -> int:
+    print(f"chainsim: {e}", file=sys.stderr)
+    return 2
+
+
+def cmd_sweep(args) -> int:
+    from .spec import load_spec
+
+    spec = load_spec(args.spec)                  # a SpecError is reported by chainsim.cli
+    from .runner import run
+    from .store import StoreError, to_netcdf
+
+    try:
+        ds = run(spec, args.out, scheduler=args.scheduler, threads=args.threads,
+                 chunk_size=args.chunk_size, overwrite=args.overwrite, progress=not args.quiet,
+                 log=lambda msg: print(msg, file=sys.stderr))
+    except StoreError as e:
+        return _refuse(e)
+    except KeyboardInterrupt:
+        print(f"chainsim: interrupted; run the same command again to finish the sweep "
+              f"(finished chunks are kept in {args.out})", file=sys.stderr)
+        return 130
+    if args.netcdf:
+        to_netcdf(ds, args.netcdf)
+        print(f"wrote {args.netcdf}", file=sys.stderr)
+    return 0
+
+
+def cmd_sensitivity(args) -> int:
+    from .spec import load_sensitivity
+
+    spec = load_sensitivity(args.spec)
+    from .sensitivity import run_sensitivity, sobol_table, tornado_table
+
+    ds = run_sensitivity(spec, threads=args.threads)
+    print(sobol_table(ds) if spec.method == "sobol" else tornado_table(ds))
+    if args.netcdf:
+        ds.to_netcdf(args.netcdf, engine="scipy")
+    return 0

@@ -1,0 +1,124 @@
+"""Who computes the chunks: this process (through the parallel batch kernel) or Dask workers.
+
+Either way a chunk is described by (spec, layout, index) alone; the worker builds the chunk's
+parameter columns itself and calls :func:`chainsim.solve_columns`, so nothing big travels and
+the results do not depend on who computed them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
+
+import numpy as np
+
+from ..statics import solve_columns
+from . import designs
+
+_LAUNCH = threading.Lock()
+
+
+def compute_chunk(spec, layout, k: int, threads: int | None = None) -> dict:
+    """Solve chunk ``k`` of a sweep.
+
+    Parameters
+    ----------
+    spec : SweepSpec
+    layout : Layout
+    k : int
+        Chunk index.
+    threads : int, optional
+        numba threads for this chunk (default: numba's setting).
+
+    Returns
+    -------
+    dict of str -> numpy.ndarray
+        Each stored variable (outputs, ``status``, ``iterations``, ``residual``, and for
+        sampled designs the swept parameters) as a 1-D array over the chunk's points.
+    """
+    cols = designs.columns(spec, layout, k)
+    b = solve_columns({**dict(spec.fixed), **cols}, tol=spec.tol, max_iter=spec.max_iter,
+                      threads=threads)
+    out = {name: b[name] for name in spec.outputs}
+    out.update(status=b.status_code.astype(np.int8), iterations=b.iterations.astype(np.int32),
+               residual=b.residual)
+    if spec.design != "grid":
+        out.update(cols)
+    return out
+
+
+def in_process(spec, layout, todo, threads=None):
+    """Yield ``(k, result)`` for each chunk in ``todo``, computing one chunk ahead.
+
+    The batch kernel releases the GIL, so the caller stores chunk k while chunk k + 1 is
+    solved; at most three chunks' results exist at a time.
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="chainsim-sweep") as pool:
+        ahead = deque()
+        try:
+            for k in todo:
+                ahead.append((k, pool.submit(compute_chunk, spec, layout, k, threads)))
+                if len(ahead) > 1:
+                    k0, fut = ahead.popleft()
+                    yield k0, fut.result()
+            while ahead:
+                k0, fut = ahead.popleft()
+                yield k0, fut.result()
+        finally:
+            for _, fut in ahead:
+                fut.cancel()
+
+
+def _remote_chunk(spec, layout, k, threads):
+    """A Dask task: one chunk, solved in the worker."""
+    import numba
+
+    # numba's workqueue threading layer must not be entered by two threads at once
+    try:
+        unsafe = numba.threading_layer() == "workqueue"
+    except ValueError:                           # no parallel kernel has run here yet
+        unsafe = True
+    if unsafe:
+        with _LAUNCH:
+            return k, compute_chunk(spec, layout, k, threads)
+    return k, compute_chunk(spec, layout, k, threads)
+
+
+def on_dask(spec, layout, todo, scheduler, threads=1):
+    """Yield ``(k, result)`` for each chunk in ``todo``, computed by Dask workers.
+
+    Parameters
+    ----------
+    scheduler : distributed.Client or str
+        A client, or the address of a scheduler (a client is opened and closed here).
+    threads : int
+        numba threads per task (default 1: a worker runs one task per thread of its own).
+
+    Notes
+    -----
+    At most two tasks per worker thread are in flight; results come back to this process,
+    which stores them, so workers need no access to the store.
+    """
+    from distributed import Client, as_completed
+
+    client = Client(scheduler) if isinstance(scheduler, str) else scheduler
+    try:
+        limit = 2 * max(1, sum(client.nthreads().values()))
+        pending = iter(todo)
+
+        def submit(k):
+            return client.submit(_remote_chunk, spec, layout, k, threads, pure=False)
+
+        running = as_completed([submit(k) for k in islice(pending, limit)])
+        for fut in running:
+            k, result = fut.result()
+            fut.release()
+            nxt = next(pending, None)
+            if nxt is not None:
+                running.add(submit(nxt))
+            yield k, result
+    finally:
+        if client is not scheduler:
+            client.close()

@@ -1,0 +1,142 @@
+"""Run a sweep: chunks computed in this process or on Dask, stored as they finish, resumable."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from ..statics import STATUS_HELP
+from . import execute
+from .designs import Layout
+from .spec import DEFAULT_CHUNK, SpecError, SweepSpec, load_spec
+from .store import FLAG_MEANINGS, MemoryTarget, open_store
+
+_SOLVED = ("ok", "slipping")
+
+
+def run(spec, store=None, *, scheduler=None, threads: int | None = None,
+        chunk_size: int | None = None, overwrite: bool = False, progress: bool = False,
+        log=None):
+    """Run a sweep and return its result as an ``xarray.Dataset``.
+
+    Parameters
+    ----------
+    spec : SweepSpec or path-like
+        From :func:`grid`, :func:`sample`, or a TOML file (:func:`load_spec`).
+    store : path-like, optional
+        A Zarr store (directory) that receives each chunk as it finishes.  Running the same
+        spec into the same store again computes only the chunks not finished yet (after a
+        crash or a kill).  A store holding another sweep is refused unless ``overwrite``.
+        Without a store, the result is built in memory.
+    scheduler : distributed.Client or str, optional
+        Compute the chunks on Dask workers (a client, or a scheduler's address); by default
+        they are computed here by the parallel batch kernel.
+    threads : int, optional
+        numba threads per chunk (default: all of numba's here, 1 per task on Dask).
+    chunk_size : int, optional
+        Points per chunk (default: the spec's ``chunk_size``, else 16384; a resumed store
+        keeps its own).  Results do not depend on it.
+    overwrite : bool
+        Replace a store that holds another sweep.
+    progress : bool
+        Show a progress bar with ETA (tqdm) and print the summary of failures to stderr.
+    log : callable, optional
+        Receives one-line messages (chunks to compute, the summary); default: stderr if
+        ``progress`` else nothing.
+
+    Returns
+    -------
+    xarray.Dataset
+        Lazily opened from ``store`` if given, else in memory.  Points that did not converge
+        have their cause in ``status`` and NaN outputs; the sweep itself always completes.
+
+    Examples
+    --------
+    >>> from chainsim.sweep import grid, run
+    >>> spec = grid({"both.arch_stiffness_n_per_mm": [60, 120, 240], "both.pronation_deg": [0, 5]})
+    >>> ds = run(spec)
+    >>> ds["left.navicular_drop_mm"].dims
+    ('both.arch_stiffness_n_per_mm', 'both.pronation_deg')
+    """
+    if not isinstance(spec, SweepSpec):
+        spec = load_spec(spec)
+    if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) != chunk_size
+                                   or chunk_size < 1):
+        raise SpecError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
+    if log is None and progress:
+        def log(msg):
+            print(msg, file=sys.stderr)
+    if store is None:
+        target = MemoryTarget(spec, Layout.of(spec, chunk_size or spec.chunk_size or DEFAULT_CHUNK))
+    else:
+        target = open_store(store, spec, chunk_size, overwrite)
+    layout = target.layout
+    todo = [k for k in range(layout.nchunks) if k not in target.done]
+    if log:
+        where = f" into {store}" if store is not None else ""
+        done = layout.nchunks - len(todo)
+        log(f"sweep of {spec.size:,} points in {layout.nchunks} chunk"
+            f"{'s' if layout.nchunks > 1 else ''} of {'x'.join(map(str, layout.block))}{where}: "
+            + (f"{done} already done, " if done else "") + f"computing {len(todo)}")
+    if scheduler is None:
+        chunks = execute.in_process(spec, layout, todo, threads)
+    else:
+        chunks = execute.on_dask(spec, layout, todo, scheduler, 1 if threads is None else threads)
+    from tqdm import tqdm
+
+    finished = sum(layout.points(k) for k in target.done)
+    with tqdm(total=spec.size, initial=finished, unit="pt", smoothing=0.1,
+              disable=not progress, desc="sweep", file=sys.stderr) as bar:
+        for k, result in chunks:
+            target.write(k, result)
+            bar.update(layout.points(k))
+    if log:
+        log(_summary(counts(target.arrays["status"][...])))
+    return target.dataset()
+
+
+def counts(status) -> dict:
+    """Number of points per status name (``not_computed`` for points not yet computed).
+
+    ``status`` is a sweep result (Dataset) or its ``status`` codes.
+    """
+    if hasattr(status, "data_vars"):
+        status = status["status"].values
+    codes = np.asarray(status, dtype=np.int64).ravel()
+    n = np.bincount(codes + 1, minlength=len(FLAG_MEANINGS))
+    return {name: int(c) for name, c in zip(FLAG_MEANINGS, n)}
+
+
+def summary(ds) -> str:
+    """A few lines: how many points were solved, and the failures by cause.
+
+    Examples
+    --------
+    >>> print(summary(ds))                                   # doctest: +SKIP
+    1,000,000 points: 999,962 solved, 38 failed (by cause below)
+      not_converged           30  the iteration limit was reached before equilibrium
+      no_contact               8  a foot carries (almost) no load: ...
+    """
+    return _summary(counts(ds))
+
+
+def _summary(c: dict) -> str:
+    total = sum(c.values())
+    solved = sum(c[s] for s in _SOLVED)
+    lines = [f"{total:,} points: {solved:,} solved, {total - solved:,} failed"
+             + (" (by cause below)" if solved < total else "")]
+    for name in FLAG_MEANINGS:
+        if c[name] and name != "ok":
+            why = STATUS_HELP.get(name, "not computed yet (run the sweep again to finish it)")
+            lines.append(f"  {name:16s}{c[name]:>10,}  {why}"
+                         + (" (counted as solved)" if name in _SOLVED else ""))
+    return "\n".join(lines)
+
+
+def rerun(ds, store=None, **kwargs):
+    """Run again the sweep a result came from (its spec is in ``ds.attrs``); see :func:`run`."""
+    return run(SweepSpec.from_dataset(ds), store, **kwargs)
+
+
+__all__ = ["run", "rerun", "summary", "counts"]
