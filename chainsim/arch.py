@@ -44,9 +44,9 @@ WINDLASS_SHORTENING, WINDLASS_ANGLE = 0.03, np.deg2rad(20.0)
 # --- the sagittal truss of the generic foot, in units of foot length -------------------------
 
 def _rot(v, a):
-    """Rotation in the sagittal (x, z) plane; + lowers the front."""
+    """Rotation of the (x, z) vector ``v`` by ``a`` (array) in the sagittal plane; + lowers the front."""
     c, s = np.cos(a), np.sin(a)
-    return np.array([c * v[0] + s * v[1], -s * v[0] + c * v[1]])
+    return np.stack([c * v[0] + s * v[1], -s * v[0] + c * v[1]], -1)
 
 
 def truss_state(alpha):
@@ -54,8 +54,10 @@ def truss_state(alpha):
 
     The rearfoot pitches about the heel, the forefoot hinges at the midtarsal joint.  Returns
     the heel-to-metatarsal span, the height of the ankle centre and the length of the plantar
-    fascia, all in foot lengths (the ankle height of de Leva's male reference).
+    fascia, all in foot lengths (the ankle height of de Leva's male reference), along a last
+    axis of 3.  Vectorised over ``alpha``; each element is computed as if alone.
     """
+    alpha = np.asarray(alpha, float)
     ha = geo.ANKLE_HEIGHT_PER_STATURE * 1.741 / KER_FOOT_LENGTH
     heel, ankle = np.array([geo.HEEL_X, 0.0]), np.array([0.0, ha])
     mtj = np.array([geo.MTJ_X, geo.MTJ_HEIGHT])
@@ -63,20 +65,23 @@ def truss_state(alpha):
     origin = np.array([geo.FASCIA_ORIGIN[0], geo.FASCIA_ORIGIN[2]])
     pulley = np.array([geo.FASCIA_PULLEY[0], geo.FASCIA_PULLEY[2]])
     u, v = mtj - heel, mt - mtj
-    beta = 0.0                               # the rearfoot pitch that keeps the heads down
-    for _ in range(30):                      # Newton on the height of the heads
+    beta = np.zeros_like(alpha)              # the rearfoot pitch that keeps the heads down
+    active = np.ones(alpha.shape, bool)
+    for _ in range(30):                      # Newton on the height of the heads, per element
         c, s, c2, s2 = np.cos(beta), np.sin(beta), np.cos(beta - alpha), np.sin(beta - alpha)
         z = -s * u[0] + c * u[1] - s2 * v[0] + c2 * v[1]
         step = z / (-c * u[0] - s * u[1] - c2 * v[0] - s2 * v[1])
-        beta -= step
-        if abs(step) < 1e-15:
+        beta = np.where(active, beta - step, beta)
+        active &= ~(np.abs(step) < 1e-15)
+        if not active.any():
             break
     m = heel + _rot(u, beta)
     t = m + _rot(v, beta - alpha)
     a = heel + _rot(ankle - heel, beta)
     o = heel + _rot(origin - heel, beta)
     p = m + _rot(pulley - mtj, beta - alpha)
-    return np.array([t[0] - heel[0], a[1], np.hypot(*(p - o))])
+    d = p - o
+    return np.stack([t[..., 0] - heel[0], a[..., 1], np.hypot(d[..., 0], d[..., 1])], -1)
 
 
 def _rates(alpha, h=1e-6):
@@ -153,10 +158,10 @@ WINDLASS_RADIUS = (WINDLASS_SHORTENING * truss_state(0.0)[0] * _rates(0.0)[2]
 def truss_load(alpha, fascia=1.0):
     """Tibial load (N) on Ker's foot (scale 1) at arch angle ``alpha``, through the truss."""
     state, rates = truss_state(alpha), _rates(alpha)
-    moment = odd_poly(LIGAMENT_C, ARCH_RHO * KER_FOOT_LENGTH * alpha) * ARCH_LEVER
-    stretch = KER_FOOT_LENGTH * (state[2] - truss_state(0.0)[2]) - FASCIA_SLACK
-    moment += fascia * FASCIA_STIFFNESS_KER * max(stretch, 0.0) ** 2 * rates[2]
-    return moment / -rates[1]
+    moment = odd_poly(LIGAMENT_C, ARCH_RHO * KER_FOOT_LENGTH * np.asarray(alpha)) * ARCH_LEVER
+    stretch = KER_FOOT_LENGTH * (state[..., 2] - truss_state(0.0)[2]) - FASCIA_SLACK
+    moment = moment + fascia * FASCIA_STIFFNESS_KER * np.maximum(stretch, 0.0) ** 2 * rates[..., 2]
+    return moment / -rates[..., 1]
 
 
 def _secant(alpha, foot_length):
@@ -168,21 +173,20 @@ def scale(stiffness_n_per_mm, body_mass, foot_length):
     """Factor on Ker's foot (ligaments and fascia) that gives the requested arch stiffness.
 
     The stiffness is the secant vertical stiffness of the isolated arch at half body weight:
-    (m g / 2) / (vertical deflection of the loaded tibia), through the truss.  Vectorised.
+    (m g / 2) / (vertical deflection of the loaded tibia), through the truss.  Vectorised
+    (a bisection of fixed length per element, so each element's value is its own).
     """
     k, m, lf = np.broadcast_arrays(np.asarray(stiffness_n_per_mm, float) * 1e3,
                                    np.asarray(body_mass, float), np.asarray(foot_length, float))
-    out = np.empty(k.shape)
-    for i in np.ndindex(k.shape):
-        # the deflection m g / (2 k) fixes the arch angle; the scale makes the load m g / 2
-        target = m[i] * GRAVITY / (2 * k[i] * lf[i])
-        lo, hi = 0.0, 1.0
-        for _ in range(60):
-            mid = (lo + hi) / 2
-            lo, hi = (mid, hi) if truss_state(0.0)[1] - truss_state(mid)[1] < target else (lo, mid)
-        alpha = (lo + hi) / 2
-        out[i] = m[i] * GRAVITY / 2 / truss_load(alpha)
-    return out
+    # the deflection m g / (2 k) fixes the arch angle; the scale makes the load m g / 2
+    target = m * GRAVITY / (2 * k * lf)
+    top = truss_state(0.0)[1]
+    lo, hi = np.zeros(k.shape), np.ones(k.shape)
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        below = top - truss_state(mid)[..., 1] < target
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return m * GRAVITY / 2 / truss_load((lo + hi) / 2)
 
 
 def side_constants(stiffness_n_per_mm, body_mass, foot_length, fascia_scale):

@@ -94,3 +94,14 @@ def test_arch_height_index_follows_the_arch(neutral):
     high = solved(both__arch_height_scale=1.2)
     assert low["left.arch_height_index"] < neutral["left.arch_height_index"] < high["left.arch_height_index"]
     assert 0.2 < neutral["left.arch_height_index"] < 0.4
+
+
+def test_scale_is_vectorised_elementwise():
+    """Each foot's scale is its own: the same bits alone as in a batch (chunk independence)."""
+    k = np.array([30.0, 95.5, 179.5, 400.0])
+    together = arch.scale(k, 70.0, 0.25)
+    alone = np.array([arch.scale(x, 70.0, 0.25) for x in k])
+    assert np.array_equal(together, alone)
+    # and the scale does what it says: the truss at that scale carries m g / 2
+    assert np.allclose(arch.scale(arch.STIFFNESS_DEFAULT, arch.KER_DONOR_MASS, arch.KER_FOOT_LENGTH),
+                       1.0, rtol=1e-3)
