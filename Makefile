@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test generate bench clean
+.PHONY: setup demo test generate bench figures clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ generate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/static.py
+
+figures: $(STAMP)
+	$(BIN)/python -m chainsim.figures docs
+	$(BIN)/python -m chainsim.demo docs/demo.png > /dev/null
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -130,7 +130,7 @@ def scipy_route(b, idx, method):
 def core_digest():
     """Digest of the compiled core's sources (a change during the run invalidates it)."""
     h = hashlib.sha256()
-    for d in jit._COMPILED_DIRS:
+    for d in (d for layer in jit._LAYERS for d in layer):
         for f in sorted(d.glob("*.py")):
             h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()

@@ -16,9 +16,11 @@ from .outputs import OUTPUTS
 from .params import REGISTRY as PARAMS
 from .params import ParameterError
 from .statics import BatchResult, StaticResult, solve, solve_batch, solve_columns
+from .dynamics import impact, impact_batch
 from . import sweep  # parameter sweeps (their heavy dependencies load on first use)
 
 __version__ = "0.1.0"
 __all__ = ["Model", "solve", "solve_batch", "solve_columns", "StaticResult", "BatchResult",
            "ParameterError", "PARAMS", "OUTPUTS", "sweep", "CONDITIONS", "apply_presets",
-           "Insole", "INSOLES", "with_insoles", "compare", "design_insole", "__version__"]
+           "Insole", "INSOLES", "with_insoles", "compare", "design_insole", "impact",
+           "impact_batch", "__version__"]

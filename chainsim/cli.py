@@ -188,9 +188,11 @@ def main(argv=None) -> int:
     sub.add_parser("insoles", help="list the catalogue insoles").set_defaults(func=_cmd_insoles)
     sub.add_parser("params", help="list every parameter").set_defaults(func=_cmd_params)
     sub.add_parser("outputs", help="list every output").set_defaults(func=_cmd_outputs)
+    from .dynamics_cli import add_commands as _impact_commands
     from .sweep.cli import add_commands as _sweep_commands
 
     _sweep_commands(sub)                         # chainsim sweep, chainsim sensitivity
+    _impact_commands(sub)                        # chainsim impact
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from .model import Model
 from .params import REGISTRY, SIDES, ParameterError
 
@@ -172,21 +174,9 @@ def apply(model: Model, side: str, name: str, size: float | None = None) -> Mode
     """
     if name not in CONDITIONS:
         raise ParameterError(f"unknown preset {name!r}; valid presets: {', '.join(CONDITIONS)}")
-    c = CONDITIONS[name]
-    size = c.default_size if size is None else size
-    new = {}
-    for ch in c.changes:
-        key = f"{side}.{ch.param}"
-        value = size if ch.value is None else ch.value
-        old = new.get(key, model[key])
-        x = old * value if ch.op == "scale" else old + value
-        p = REGISTRY[key]
-        if not p.low <= x <= p.high:
-            raise ParameterError(
-                f"preset {name} takes {key} from {old:g} to {x:g}, outside its valid range "
-                f"{p.low:g} to {p.high:g} {p.unit}".rstrip())
-        new[key] = x
-    return model.replace(new) if new else model
+    keys = {f"{side}.{ch.param}" for ch in CONDITIONS[name].changes}
+    new = apply_columns({k: model[k] for k in keys}, side, name, size)
+    return model.replace({k: float(v) for k, v in new.items()}) if new else model
 
 
 def apply_presets(model: Model, specs) -> Model:
@@ -201,3 +191,53 @@ def listing() -> str:
     """One line per preset (for ``chainsim presets``)."""
     return "\n".join(f"{c.name + (':SIZE' if c.default_size is not None else ''):28s} {c.summary}"
                      for c in CONDITIONS.values())
+
+
+def apply_columns(columns: dict, side: str, name: str, size: float | None = None) -> dict:
+    """Condition ``name`` applied to ``side`` of a batch given as parameter columns.
+
+    The array counterpart of :func:`apply`: the same operations in the same order, so each
+    point gets bit for bit the values :func:`apply` gives its model.
+
+    Parameters
+    ----------
+    columns : dict of str -> array_like
+        Full parameter keys (``left.pronation_deg``) to values (scalars or arrays); missing
+        keys take their defaults.
+    side : {"left", "right"}
+    name : str
+        A key of :data:`CONDITIONS`.
+    size : float, optional
+        For sized presets (default: the preset's default size).
+
+    Returns
+    -------
+    dict of str -> numpy.ndarray
+        The changed parameters only (new float arrays shaped like the values they come from;
+        ``columns`` is not modified).
+
+    Raises
+    ------
+    ParameterError
+        If a change takes a value outside its valid range (naming the first such point).
+    """
+    if name not in CONDITIONS:
+        raise ParameterError(f"unknown preset {name!r}; valid presets: {', '.join(CONDITIONS)}")
+    c = CONDITIONS[name]
+    size = c.default_size if size is None else size
+    new = {}
+    for ch in c.changes:
+        key = f"{side}.{ch.param}"
+        value = size if ch.value is None else ch.value
+        p = REGISTRY[key]
+        old = new[key] if key in new else np.asarray(columns.get(key, p.default), dtype=float)
+        x = old * value if ch.op == "scale" else old + value
+        bad = ~((p.low <= x) & (x <= p.high))
+        if np.any(bad):
+            i = int(np.flatnonzero(bad.reshape(-1))[0])
+            where = f" (point {i})" if x.ndim else ""
+            raise ParameterError(
+                f"preset {name} takes {key} from {old.reshape(-1)[i]:g} to {x.reshape(-1)[i]:g}"
+                f"{where}, outside its valid range {p.low:g} to {p.high:g} {p.unit}".rstrip())
+        new[key] = x
+    return new

@@ -25,21 +25,20 @@ def main(out: str = "demo.png") -> int:
     print(a.table(b))
     print(f"\nsolved both in {t1 - t0:.2f} s (including start-up)")
 
-    import matplotlib
+    from .compare import compare
+    from .figures import save
+    from .plot import cascade, overlay
 
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .plot import cascade, skeleton
-
-    fig, axes = plt.subplots(1, 3, figsize=(9, 4.5), gridspec_kw={"width_ratios": [0.6, 0.6, 2.0]})
+    c = compare(a, b, labels=("neutral", "flat feet"))
+    fig, axes = plt.subplots(1, 3, figsize=(9.5, 4.5), layout="constrained",
+                             gridspec_kw={"width_ratios": [0.7, 0.7, 2.0]})
     for ax, view in zip(axes[:2], ("frontal", "sagittal")):
-        skeleton(a, view=view, ax=ax, color="0.6", label="neutral")
-        skeleton(b, view=view, ax=ax, color="tab:red", label="flat feet")
-    axes[0].legend(loc="upper right", fontsize=8)
-    cascade(a, b, ax=axes[2])
-    fig.tight_layout()
-    fig.savefig(out, dpi=90)
+        overlay(c, view=view, ax=ax, exaggerate=5, legend=False)   # changes drawn 5x larger
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside upper left", fontsize=8, ncols=2)
+    cascade(c, ax=axes[2])
+    save(fig, Path(out))
     print(f"figure written to {Path(out).resolve()}")
     return 0
 

@@ -229,6 +229,7 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
     lam_floor = 1e-6 * mg          # N m: about one millionth of body weight times a metre
     res = np.inf
     best_rc = np.inf
+    best_res = np.inf
     stall = 0
     for it in range(max_iter + 1):
         res, rc = _residual(g, w.C, fixed, mg)
@@ -241,8 +242,9 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
         # the postural rules cannot be met (e.g. the centre of mass cannot be brought over
         # the feet): postural steps stop improving them while the forces are nearly balanced
         if res < switch:
-            if rc < 0.5 * best_rc:
-                best_rc = rc
+            if rc < 0.5 * best_rc or res < 0.5 * best_res:    # progress on either
+                best_rc = min(rc, best_rc)
+                best_res = min(res, best_res)
                 stall = 0
             else:
                 stall += 1

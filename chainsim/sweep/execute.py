@@ -1,8 +1,10 @@
 """Who computes the chunks: this process (through the parallel batch kernel) or Dask workers.
 
 Either way a chunk is described by (spec, layout, index) alone; the worker builds the chunk's
-parameter columns itself and calls :func:`chainsim.solve_columns`, so nothing big travels and
-the results do not depend on who computed them.
+parameter columns itself (presets and insoles applied by :func:`.categories.resolve`) and
+calls :func:`chainsim.solve_columns` (an impact sweep:
+:func:`chainsim.dynamics.impact_scalars`), so nothing big travels and the results do not depend on
+who computed them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from itertools import islice
 import numpy as np
 
 from ..statics import solve_columns
-from . import designs
+from . import categories, designs
 
 _LAUNCH = threading.Lock()
 
@@ -36,16 +38,39 @@ def compute_chunk(spec, layout, k: int, threads: int | None = None) -> dict:
     -------
     dict of str -> numpy.ndarray
         Each stored variable (outputs, ``status``, ``iterations``, ``residual``, and for
-        sampled designs the swept parameters) as a 1-D array over the chunk's points.
+        sampled designs the swept parameters) as a 1-D array over the chunk's points; an
+        impact sweep has no ``iterations`` or ``residual``.
     """
     cols = designs.columns(spec, layout, k)
-    b = solve_columns({**dict(spec.fixed), **cols}, tol=spec.tol, max_iter=spec.max_iter,
-                      threads=threads)
+    params = categories.resolve({**dict(spec.fixed), **cols}, layout.points(k))
+    out = evaluate(spec, params, threads)
+    if spec.design != "grid":
+        out.update(cols)
+    return out
+
+
+def evaluate(spec, params: dict, threads: int | None = None) -> dict:
+    """The outputs and int8 ``status`` (static sweeps: also ``iterations``, ``residual``) of
+    a sweep's or a sensitivity analysis's ``spec`` at the points of ``params`` (full keys)."""
+    return (_impacts if spec.kind == "impact" else _statics)(spec, params, threads)
+
+
+def _impacts(spec, params, threads) -> dict:
+    from ..dynamics import impact_scalars
+    from .store import IMPACT_STATUS_HELP
+
+    opts = dict(spec.impact)
+    r = impact_scalars(params, opts.pop("preset"), threads=threads, **opts)
+    code = {name: i for i, name in enumerate(IMPACT_STATUS_HELP)}
+    status = np.array([code[s] for s in r["status"]], dtype=np.int8)
+    return {**{name: r[name] for name in spec.outputs}, "status": status}
+
+
+def _statics(spec, params, threads) -> dict:
+    b = solve_columns(params, tol=spec.tol, max_iter=spec.max_iter, threads=threads)
     out = {name: b[name] for name in spec.outputs}
     out.update(status=b.status_code.astype(np.int8), iterations=b.iterations.astype(np.int32),
                residual=b.residual)
-    if spec.design != "grid":
-        out.update(cols)
     return out
 
 

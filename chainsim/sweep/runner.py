@@ -10,7 +10,8 @@ from ..statics import STATUS_HELP
 from . import execute
 from .designs import Layout
 from .spec import DEFAULT_CHUNK, SpecError, SweepSpec, load_spec
-from .store import FLAG_MEANINGS, MemoryTarget, open_store
+from .store import (FLAG_MEANINGS, IMPACT_FLAG_MEANINGS, IMPACT_STATUS_HELP, MemoryTarget,
+                    flag_meanings, open_store)
 
 _SOLVED = ("ok", "slipping")
 
@@ -92,20 +93,22 @@ def run(spec, store=None, *, scheduler=None, threads: int | None = None,
             target.write(k, result)
             bar.update(layout.points(k))
     if log:
-        log(_summary(counts(target.arrays["status"][...])))
+        log(_summary(counts(target.arrays["status"][...], flag_meanings(spec))))
     return target.dataset()
 
 
-def counts(status) -> dict:
+def counts(status, meanings=FLAG_MEANINGS) -> dict:
     """Number of points per status name (``not_computed`` for points not yet computed).
 
-    ``status`` is a sweep result (Dataset) or its ``status`` codes.
+    ``status`` is a sweep result (Dataset: its own status names are used) or its ``status``
+    codes, named by ``meanings`` (codes -1, 0, 1, ...; default: the static solver's).
     """
     if hasattr(status, "data_vars"):
+        meanings = tuple(status["status"].attrs["flag_meanings"].split())
         status = status["status"].values
     codes = np.asarray(status, dtype=np.int64).ravel()
-    n = np.bincount(codes + 1, minlength=len(FLAG_MEANINGS))
-    return {name: int(c) for name, c in zip(FLAG_MEANINGS, n)}
+    n = np.bincount(codes + 1, minlength=len(meanings))
+    return {name: int(c) for name, c in zip(meanings, n)}
 
 
 def summary(ds) -> str:
@@ -123,12 +126,13 @@ def summary(ds) -> str:
 
 def _summary(c: dict) -> str:
     total = sum(c.values())
-    solved = sum(c[s] for s in _SOLVED)
+    solved = sum(c.get(s, 0) for s in _SOLVED)
     lines = [f"{total:,} points: {solved:,} solved, {total - solved:,} failed"
              + (" (by cause below)" if solved < total else "")]
-    for name in FLAG_MEANINGS:
+    causes = IMPACT_STATUS_HELP if tuple(c) == IMPACT_FLAG_MEANINGS else STATUS_HELP
+    for name in c:
         if c[name] and name != "ok":
-            why = STATUS_HELP.get(name, "not computed yet (run the sweep again to finish it)")
+            why = causes.get(name, "not computed yet (run the sweep again to finish it)")
             lines.append(f"  {name:16s}{c[name]:>10,}  {why}"
                          + (" (counted as solved)" if name in _SOLVED else ""))
     return "\n".join(lines)

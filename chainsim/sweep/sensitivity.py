@@ -1,6 +1,7 @@
 """Sensitivity of the outputs to the parameters: Sobol' indices (SALib) and one-at-a-time.
 
-Both solve their points through the batch kernel, in chunks.
+Both solve their points through the batch kernel, in chunks (static solves, or impacts with
+``kind = "impact"``, as in sweeps).
 """
 
 from __future__ import annotations
@@ -11,11 +12,23 @@ import numpy as np
 
 from ..model import Model
 from ..outputs import OUTPUTS
-from ..statics import MAX_ITER, TOL, solve_columns
-from .spec import DEFAULT_CHUNK, SensitivitySpec, load_sensitivity
-from .store import FLAG_MEANINGS, FLAG_VALUES
+from ..statics import MAX_ITER, TOL
+from . import execute
+from .spec import DEFAULT_CHUNK, SensitivitySpec, _scalars, _tables, load_sensitivity
+from .store import flag_meanings
 
-_SOLVED = [FLAG_MEANINGS.index(s) - 1 for s in ("ok", "slipping")]     # status codes
+
+def _solved(spec) -> list:
+    """The status codes of solved points."""
+    return [flag_meanings(spec).index(s) - 1 for s in ("ok", "slipping")
+            if s in flag_meanings(spec)]
+
+
+def _attrs(spec, o) -> dict:
+    """An output's ``units`` (and a static output's ``sign``)."""
+    if spec.kind == "impact":
+        return {"units": _scalars()[o][0]}
+    return {"units": OUTPUTS[o].unit, "sign": OUTPUTS[o].sign}
 
 
 def sobol_indices(evaluate, bounds: Mapping, n: int, *, seed: int | None = None,
@@ -76,37 +89,38 @@ def sobol_indices(evaluate, bounds: Mapping, n: int, *, seed: int | None = None,
                              "evaluations": len(x), "conf_level": conf_level})
 
 
-def _solver(fixed, outputs, tol, max_iter, threads):
+def _solver(spec, threads):
     """``evaluate(columns) -> (outputs dict, status codes)`` through the batch kernel, chunked."""
+    fixed = dict(spec.fixed)
+
     def evaluate(cols: dict, rows: int):
-        out = {o: np.empty(rows) for o in outputs}
+        out = {o: np.empty(rows) for o in spec.outputs}
         status = np.empty(rows, np.int8)
         for s in range(0, rows, DEFAULT_CHUNK):
             part = {k: v[s:s + DEFAULT_CHUNK] for k, v in cols.items()}
-            b = solve_columns({**fixed, **part}, tol=tol, max_iter=max_iter, threads=threads)
-            for o in outputs:
+            b = execute.evaluate(spec, {**fixed, **part}, threads)
+            for o in spec.outputs:
                 out[o][s:s + DEFAULT_CHUNK] = b[o]
-            status[s:s + DEFAULT_CHUNK] = b.status_code
+            status[s:s + DEFAULT_CHUNK] = b["status"]
         return out, status
     return evaluate
 
 
-def _spec(spec_or_ranges, method, outputs, n, seed, fixed, tol, max_iter) -> SensitivitySpec:
+def _spec(spec_or_ranges, method, outputs, n, seed, fixed, tol, max_iter,
+          impact) -> SensitivitySpec:
     if isinstance(spec_or_ranges, SensitivitySpec):
         return spec_or_ranges
     head = {"method": method, "n": n}
     if seed is not None:
         head["seed"] = seed
-    if outputs is not None:
-        head["outputs"] = list(outputs)
-    return SensitivitySpec.from_dict({
-        "sensitivity": head, "ranges": {k: list(v) for k, v in spec_or_ranges.items()},
-        "fixed": dict(fixed or {}), "solver": {"tol": tol, "max_iter": max_iter}})
+    d = _tables(head, fixed, outputs, tol, max_iter, None, impact, main="sensitivity")
+    return SensitivitySpec.from_dict({**d, "ranges": {k: list(v)
+                                                      for k, v in spec_or_ranges.items()}})
 
 
 def sobol(ranges, outputs=None, *, n: int = 1024, seed: int | None = None,
           fixed: dict | None = None, tol: float = TOL, max_iter: int = MAX_ITER,
-          threads: int | None = None):
+          threads: int | None = None, impact: dict | None = None):
     """Sobol' indices (first order and total) of chainsim's outputs over parameter ranges.
 
     Parameters
@@ -122,6 +136,8 @@ def sobol(ranges, outputs=None, *, n: int = 1024, seed: int | None = None,
         Parameters held at one value.
     tol, max_iter, threads
         Solver settings.
+    impact : dict, optional
+        Impacts instead of static solves: preset and options, as for :func:`grid`.
 
     Returns
     -------
@@ -134,19 +150,19 @@ def sobol(ranges, outputs=None, *, n: int = 1024, seed: int | None = None,
     ...            ["pelvis.tilt_deg"], n=256, seed=1)            # doctest: +SKIP
     >>> si.ST.sel(output="pelvis.tilt_deg")                       # doctest: +SKIP
     """
-    spec = _spec(ranges, "sobol", outputs, n, seed, fixed, tol, max_iter)
+    spec = _spec(ranges, "sobol", outputs, n, seed, fixed, tol, max_iter, impact)
     keys = [k for k, _ in spec.ranges]
-    solve = _solver(dict(spec.fixed), spec.outputs, spec.tol, spec.max_iter, threads)
+    solve = _solver(spec, threads)
     failed = []
 
     def evaluate(x):
         out, status = solve({k: x[:, j] for j, k in enumerate(keys)}, len(x))
-        failed.append(int((~np.isin(status, _SOLVED)).sum()))
+        failed.append(int((~np.isin(status, _solved(spec))).sum()))
         return out
 
     ds = sobol_indices(evaluate, dict(spec.ranges), spec.n, seed=spec.seed)
     ds.attrs.update(failed=failed[0], seed=spec.seed, sensitivity_spec=_json(spec))
-    ds = ds.assign_coords(units=("output", [OUTPUTS[o].unit for o in spec.outputs]))
+    ds = ds.assign_coords(units=("output", [_attrs(spec, o)["units"] for o in spec.outputs]))
     return ds
 
 
@@ -157,7 +173,7 @@ def _json(spec) -> str:
 
 
 def tornado(ranges, outputs=None, *, fixed: dict | None = None, tol: float = TOL,
-            max_iter: int = MAX_ITER, threads: int | None = None):
+            max_iter: int = MAX_ITER, threads: int | None = None, impact: dict | None = None):
     """One-at-a-time sensitivity around a baseline: each parameter to each end of its range.
 
     Parameters
@@ -170,6 +186,8 @@ def tornado(ranges, outputs=None, *, fixed: dict | None = None, tol: float = TOL
         The baseline (other parameters take their defaults).
     tol, max_iter, threads
         Solver settings.
+    impact : dict, optional
+        As for :func:`sobol`.
 
     Returns
     -------
@@ -180,7 +198,7 @@ def tornado(ranges, outputs=None, *, fixed: dict | None = None, tol: float = TOL
     """
     import xarray as xr
 
-    spec = _spec(ranges, "tornado", outputs, 2, 0, fixed, tol, max_iter)
+    spec = _spec(ranges, "tornado", outputs, 2, 0, fixed, tol, max_iter, impact)
     fixed = dict(spec.fixed)
     base = Model(fixed)
     keys = [k for k, _ in spec.ranges]
@@ -191,14 +209,16 @@ def tornado(ranges, outputs=None, *, fixed: dict | None = None, tol: float = TOL
         col[1 + 2 * j], col[2 + 2 * j] = lo, hi
         cols[key] = col
         value[j] = lo, hi
-    out, status = _solver(fixed, spec.outputs, spec.tol, spec.max_iter, threads)(cols, rows)
+    out, status = _solver(spec, threads)(cols, rows)
     dims = ("parameter", "end")
     data = {}
     for o in spec.outputs:
         data[o] = (dims, out[o][1:].reshape(-1, 2),
-                   {"units": OUTPUTS[o].unit, "sign": OUTPUTS[o].sign, "baseline": out[o][0]})
+                   {**_attrs(spec, o), "baseline": out[o][0]})
+    meanings = flag_meanings(spec)
     data["status"] = (dims, status[1:].reshape(-1, 2),
-                      {"flag_values": FLAG_VALUES, "flag_meanings": " ".join(FLAG_MEANINGS),
+                      {"flag_values": np.arange(-1, len(meanings) - 1, dtype=np.int8),
+                       "flag_meanings": " ".join(meanings),
                        "baseline": int(status[0])})
     ds = xr.Dataset(data, coords={"parameter": keys, "end": ["low", "high"],
                                   "value": (dims, value)},

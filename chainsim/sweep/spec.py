@@ -2,15 +2,19 @@
 
 A specification is a small nested dict with the shape of its TOML file::
 
-    [sweep]                     design = "grid" | "random" | "lhs" | "sobol", n, seed, outputs
+    [sweep]                     design = "grid" | "random" | "lhs" | "sobol", n, seed, outputs,
+                                kind = "static" | "impact"
     [axes]                      grid: key = [values] or {start, stop, num, log}
     [ranges]                    sampled designs and sensitivity: key = [low, high]
     [fixed]                     key = value, held at every point
-    [solver]                    tol, max_iter
+    [solver]                    tol, max_iter (static sweeps)
+    [impact]                    preset and options of chainsim.impact (impact sweeps)
     [sensitivity]               method = "sobol" | "tornado", n, seed, outputs
 
 Every key, value and range is checked against the parameter registry (:mod:`chainsim.params`)
-and refused with the file's line (or the key path) and the reason.
+and refused with the file's line (or the key path) and the reason.  Besides parameters, a grid
+axis or [fixed] may hold condition presets and insoles per side (``left.preset``,
+``both.insole``, ...; see :mod:`chainsim.sweep.categories`).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import numpy as np
 from ..outputs import OUTPUTS, PUBLIC
 from ..params import REGISTRY, ParameterError, expand, expand_columns
 from ..statics import MAX_ITER, TOL
+from . import categories
 
 try:
     import tomllib
@@ -35,13 +40,15 @@ except ModuleNotFoundError:          # Python 3.10
     import tomli as tomllib
 
 DESIGNS = ("grid", "random", "lhs", "sobol")
+#: what a sweep computes at each point: the static equilibrium, or an impact (chainsim.impact)
+KINDS = ("static", "impact")
 METHODS = ("sobol", "tornado")
 #: points per chunk when neither the spec nor the caller says (the unit of work and of storage)
 DEFAULT_CHUNK = 16384
 _AXIS_FORM = ("start", "stop", "num", "log")
 _OPTIONS = {
-    "sweep": ("design", "n", "seed", "outputs", "chunk_size"),
-    "sensitivity": ("method", "n", "seed", "outputs"),
+    "sweep": ("design", "kind", "n", "seed", "outputs", "chunk_size"),
+    "sensitivity": ("method", "kind", "n", "seed", "outputs"),
     "solver": ("tol", "max_iter"),
 }
 
@@ -149,8 +156,33 @@ def _flatten(d, where_table, src, is_leaf=lambda v: False, prefix=""):
     return out
 
 
+def _category(key, v, where):
+    """One preset or insole name, validated (see :mod:`.categories`)."""
+    try:
+        return categories.check(key, v)
+    except ParameterError as e:
+        _fail(where, str(e))
+
+
+def _category_axis(key, v, where):
+    """A grid axis over presets or insoles: a list of names."""
+    v = v.tolist() if isinstance(v, np.ndarray) else v
+    if not isinstance(v, (list, tuple)):
+        _fail(where, f"an axis of {key} is a list of names, got {v!r} (to use one for the whole "
+                     "sweep, put it under [fixed])")
+    if not v:
+        _fail(where, "empty axis; give at least one value")
+    for x in v:
+        if list(v).count(x) > 1:
+            _fail(where, f"{x!r} is listed twice")
+        _category(key, x, where)
+    return tuple(v)
+
+
 def _axis(key, v, where):
     """One grid axis: a list of values or ``{start, stop, num, log}``."""
+    if key in categories.KEYS:
+        return _category_axis(key, v, where)
     p, _ = _param(key, where)
     if isinstance(v, dict):
         unknown = [k for k in v if k not in _AXIS_FORM]
@@ -186,6 +218,9 @@ def _axis(key, v, where):
 
 def _range(key, v, where):
     """A ``[low, high]`` range of a numeric parameter."""
+    if key in categories.KEYS:
+        _fail(where, f"{key} takes names: a sampled design needs a numeric range (sweep it on "
+                     "a grid axis, or set it under [fixed])")
     p, _ = _param(key, where)
     if p.choices:
         _fail(where, f"{key} takes {p.range_text()}: a sampled design needs a numeric range "
@@ -199,6 +234,8 @@ def _range(key, v, where):
 
 
 def _fixed_value(key, v, where):
+    if key in categories.KEYS:
+        return _category(key, v, where)
     p, _ = _param(key, where)
     if p.optional and isinstance(v, str) and v.lower() in ("free", "none"):
         v = None
@@ -210,14 +247,27 @@ def _fixed_value(key, v, where):
         _fail(where, str(e))
 
 
-def _outputs(v, where):
+def _scalars() -> dict:
+    """The impact scalars (name -> (unit, description)); imports the dynamics on first use."""
+    from ..dynamics import SCALARS
+
+    return SCALARS
+
+
+def _outputs(v, where, kind="static"):
+    names = _scalars() if kind == "impact" else OUTPUTS
     if v is None:
-        return tuple(PUBLIC)
+        return tuple(names) if kind == "impact" else tuple(PUBLIC)
     if isinstance(v, str) or not isinstance(v, (list, tuple)) or not v:
         _fail(where, f"outputs is a non-empty list of output names, got {v!r}")
     for o in v:
-        if o not in OUTPUTS:
-            _fail(where, f"unknown output {o!r}{_hint(o, OUTPUTS)} (see `chainsim outputs`)")
+        if kind == "impact" and o not in names:
+            why = (" is a static output" if o in OUTPUTS
+                   else f" is not an impact scalar{_hint(o, names)}")
+            _fail(where, f"{o!r}{why}; an impact sweep stores impact scalars: {', '.join(names)}")
+        if o not in names:
+            why = ' (an impact scalar: set kind = "impact" in [sweep])' if o in _scalars() else ""
+            _fail(where, f"unknown output {o!r}{_hint(o, OUTPUTS)}{why} (see `chainsim outputs`)")
         if list(v).count(o) > 1:
             _fail(where, f"output {o!r} is listed twice")
     return tuple(v)
@@ -234,6 +284,47 @@ def _options(d, table, src):
     return opts
 
 
+def _impact(d, src, kind, main) -> tuple:
+    """The ``[impact]`` table checked by :mod:`chainsim.dynamics`: ``(("preset", name),
+    (option, value), ...)``, options sorted, numbers as floats; ``()`` for a static sweep."""
+    if "impact" in d and kind != "impact":
+        _fail(src("impact"), f'[impact] is for impacts; set kind = "impact" in [{main}]')
+    if kind != "impact":
+        return ()
+    from .. import dynamics
+
+    table = d.get("impact", {})
+    if not isinstance(table, dict):
+        _fail(src("impact"), f"expected a table of option = value, got {table!r}")
+    options = dict(table)
+    preset = options.pop("preset", "running_heel_strike")
+    if preset not in dynamics.PRESETS:
+        _fail(src("impact", "preset"), f"unknown impact preset {preset!r}"
+                                       f"{_hint(preset, dynamics.PRESETS)}; one of "
+                                       f"{', '.join(dynamics.PRESETS)}")
+    valid = [k for k in dynamics._OPTIONS if k != "threads"]
+    for k, v in options.items():
+        where = src("impact", k)
+        if k == "threads":
+            _fail(where, "threads is a run setting, not part of the sweep: pass --threads "
+                         "(threads= in Python)")
+        if k not in valid:
+            _fail(where, f"unknown impact option {k!r}{_hint(k, valid)}; [impact] takes "
+                         f"preset, {', '.join(valid)}")
+        if k != "shod" and isinstance(v, bool):
+            _fail(where, f"{k} must be a number, got {v!r}")
+        try:
+            dynamics._options(preset, {k: v})
+        except ParameterError as e:
+            _fail(where, str(e))
+    try:                                          # together (record_s is at least step_s)
+        dynamics._options(preset, options)
+    except ParameterError as e:
+        _fail(src("impact"), str(e))
+    return (("preset", preset),) + tuple(sorted(
+        (k, bool(v) if k == "shod" else float(v)) for k, v in options.items()))
+
+
 class _Claims:
     """Refuses a parameter set twice (``both.X`` sets ``left.X`` and ``right.X``)."""
 
@@ -241,10 +332,16 @@ class _Claims:
         self.by = {}
 
     def __call__(self, key, where, label):
-        _, full = _param(key, where)
+        full = categories.targets(key) if key in categories.KEYS else _param(key, where)[1]
         for f in full:
             if f in self.by:
-                _fail(where, f"{key} sets {f}, already set by {self.by[f]}")
+                why = ""
+                if f.endswith(".preset"):
+                    why = "; a side takes one preset: combine them with +, e.g. flat_foot+weak_hips"
+                elif key in categories.KEYS or self.by[f].split()[-1] in categories.KEYS:
+                    why = (f"; an insole sets every {f.split('.')[0]}.insole.* field, so sweep "
+                           "either the insole or its fields")
+                _fail(where, f"{key} sets {f}, already set by {self.by[f]}{why}")
             self.by[f] = label
 
 
@@ -262,6 +359,14 @@ def _common(d, src, main, allowed):
             _fail(src(t), f"unknown table [{t}]{_hint(t, sorted(tables))}; "
                           f"a {main} spec has {', '.join(f'[{a}]' for a in allowed)}")
     opts = _options(d, main, src)
+    kind = opts.get("kind", "static")
+    if kind not in KINDS:
+        _fail(src(main, "kind"), f"unknown kind {kind!r}{_hint(kind, KINDS)}; one of "
+                                 f"{', '.join(KINDS)}")
+    impact = _impact(d, src, kind, main)
+    if kind == "impact" and "solver" in d:
+        _fail(src("solver"), "[solver] is for static sweeps (the equilibrium solver); an impact "
+                             "sweep's integrator settings go in [impact] (step_s)")
     solver = _options(d, "solver", src)
     tol = _float(solver.get("tol", TOL), src("solver", "tol"), "tol")
     if not tol > 0:
@@ -275,8 +380,8 @@ def _common(d, src, main, allowed):
     seed = opts.get("seed")
     if seed is not None:
         seed = _int(seed, src(main, "seed"), "seed", 0)
-    outputs = _outputs(opts.get("outputs"), src(main, "outputs"))
-    return opts, claims, tuple(sorted(fixed.items())), outputs, seed, tol, max_iter
+    outputs = _outputs(opts.get("outputs"), src(main, "outputs"), kind)
+    return opts, claims, tuple(sorted(fixed.items())), outputs, seed, tol, max_iter, impact
 
 
 def _ranges(d, src, claims):
@@ -290,15 +395,35 @@ def _ranges(d, src, claims):
     return tuple(out)
 
 
+def _check_categories(params, fixed, design, src):
+    """Refuse presets that leave a parameter's range, or arch supports above the arch, at
+    some point of the sweep (see :func:`.categories.check_spec`)."""
+    try:
+        categories.check_spec(params, fixed, design)
+    except categories.Refused as e:
+        table = "fixed" if e.key in dict(fixed) else "axes" if design == "grid" else "ranges"
+        _fail(src(table, e.key) if e.key else src.name or "spec", str(e))
+
+
 def _new_seed() -> int:
     return int(np.random.SeedSequence().entropy % 2**63)
 
 
 # ---------------------------------------------------------------------------- sweeps
 
+def _with_run_table(spec, out: dict) -> dict:
+    """``out`` with the table that says how each point is computed: ``[impact]`` or ``[solver]``."""
+    if spec.kind == "impact":
+        out["impact"] = dict(spec.impact)
+    else:
+        out["solver"] = {"tol": spec.tol, "max_iter": spec.max_iter}
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class SweepSpec:
-    """A validated sweep: its design, swept parameters, fixed ones, outputs and solver settings.
+    """A validated sweep: its design, swept parameters, fixed ones, outputs and what computes
+    them (the static solver's settings, or an impact's preset and options).
 
     Build one with :func:`grid`, :func:`sample`, :func:`load_spec` or :meth:`from_dict`; the
     fields are filled in by those (do not construct it directly).
@@ -312,13 +437,18 @@ class SweepSpec:
     fixed : tuple of (str, value)
         Parameters held at one value at every point.
     outputs : tuple of str
-        Outputs stored (default: every public output).
+        Outputs stored (default: every public output; an impact sweep: every impact scalar).
     n, seed : int
         Number of samples and the seed of a sampled design (None for a grid).
     tol, max_iter
         Solver settings (see :func:`chainsim.solve_columns`).
     chunk_size : int or None
         Points per chunk, a run setting: not part of what is computed, so not compared.
+    kind : {"static", "impact"}
+        What each point computes: the static equilibrium (:func:`chainsim.solve_columns`) or
+        an impact (:func:`chainsim.dynamics.impact_scalars`).
+    impact : tuple of (str, value)
+        An impact sweep's ``("preset", name)`` then its options, sorted (``()`` if static).
     """
 
     design: str
@@ -330,6 +460,8 @@ class SweepSpec:
     tol: float = TOL
     max_iter: int = MAX_ITER
     chunk_size: int | None = None
+    kind: str = "static"
+    impact: tuple = ()
 
     @property
     def keys(self) -> tuple:
@@ -355,10 +487,13 @@ class SweepSpec:
         head = {"design": self.design}
         if self.design != "grid":
             head.update(n=self.n, seed=self.seed)
+        if self.kind != "static":
+            head["kind"] = self.kind
         head["outputs"] = list(self.outputs)
         table = "axes" if self.design == "grid" else "ranges"
-        return {"sweep": head, table: {k: list(v) for k, v in self.params},
-                "fixed": dict(self.fixed), "solver": {"tol": self.tol, "max_iter": self.max_iter}}
+        out = {"sweep": head, table: {k: list(v) for k, v in self.params},
+               "fixed": dict(self.fixed)}
+        return _with_run_table(self, out)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict())
@@ -376,7 +511,7 @@ class SweepSpec:
         Parameters
         ----------
         d : dict
-            Tables ``sweep``, ``axes`` or ``ranges``, ``fixed``, ``solver``.
+            Tables ``sweep``, ``axes`` or ``ranges``, ``fixed``, ``solver`` or ``impact``.
         source, text : str, optional
             The file's name and text, so that errors can name the line.
 
@@ -386,8 +521,9 @@ class SweepSpec:
             Naming the line (or key path) and the reason.
         """
         src = _Source(source, text)
-        opts, claims, fixed, outputs, seed, tol, max_iter = _common(
-            d, src, "sweep", ("sweep", "axes", "ranges", "fixed", "solver"))
+        opts, claims, fixed, outputs, seed, tol, max_iter, impact = _common(
+            d, src, "sweep", ("sweep", "axes", "ranges", "fixed", "solver", "impact"))
+        run = {"kind": opts.get("kind", "static"), "impact": impact}
         design = opts.get("design", "grid")
         if design not in DESIGNS:
             _fail(src("sweep", "design"),
@@ -410,19 +546,21 @@ class SweepSpec:
             for key, v in axes.items():
                 claims(key, src("axes", key), f"[axes] {key}")
                 params.append((key, _axis(key, v, src("axes", key))))
+            _check_categories(params, fixed, design, src)
             return cls("grid", tuple(params), fixed, outputs, tol=tol, max_iter=max_iter,
-                       chunk_size=chunk)
+                       chunk_size=chunk, **run)
         if "axes" in d:
             _fail(src("axes"), f"[axes] is for a grid; a {design} design takes [ranges] and n")
         if "n" not in opts:
             _fail(src("sweep"), f"a {design} design needs n, the number of samples")
         n = _int(opts["n"], src("sweep", "n"), "n", 1)
         params = _ranges(d, src, claims)
+        _check_categories(params, fixed, design, src)
         if design == "sobol" and n & (n - 1):
             warnings.warn(f"a Sobol' design of n = {n} points is not balanced; "
                           "use a power of 2", UserWarning, stacklevel=3)
         return cls(design, params, fixed, outputs, n, _new_seed() if seed is None else seed,
-                   tol, max_iter, chunk)
+                   tol, max_iter, chunk, **run)
 
     @classmethod
     def from_json(cls, text: str) -> SweepSpec:
@@ -435,23 +573,49 @@ class SweepSpec:
         return cls.from_json(ds.attrs["sweep_spec"])
 
 
+def _tables(head, fixed, outputs, tol, max_iter, chunk_size, impact, main="sweep") -> dict:
+    """The tables of a spec built in Python (``head`` is the [sweep] or [sensitivity] table)."""
+    if outputs is not None:
+        head["outputs"] = list(outputs)
+    if chunk_size is not None:
+        head["chunk_size"] = chunk_size
+    d = {main: head, "fixed": dict(fixed or {})}
+    if impact is not None:
+        head["kind"] = "impact"
+        d["impact"] = dict(impact)
+    if impact is None or (tol, max_iter) != (TOL, MAX_ITER):     # the latter refused
+        d["solver"] = {"tol": tol, "max_iter": max_iter}
+    return d
+
+
 def grid(axes: dict, *, fixed: dict | None = None, outputs=None, tol: float = TOL,
-         max_iter: int = MAX_ITER, chunk_size: int | None = None) -> SweepSpec:
+         max_iter: int = MAX_ITER, chunk_size: int | None = None,
+         impact: dict | None = None) -> SweepSpec:
     """A full-factorial grid.
 
     Parameters
     ----------
     axes : dict
         Parameter key -> values (a list or array), or ``{"start", "stop", "num"}`` (with
-        ``"log": True`` for geometric spacing).  Dimensions follow the dict's order.
+        ``"log": True`` for geometric spacing).  Dimensions follow the dict's order.  Also
+        ``left.preset`` / ``right.preset`` / ``both.preset`` -> preset names, and
+        ``left.insole`` / ``right.insole`` / ``both.insole`` -> catalogue insoles, ``"none"``
+        or insole TOML files: at each point they apply on top of the point's parameter values,
+        presets first (see :mod:`chainsim.sweep.categories`).
     fixed : dict, optional
-        Parameters held at one value everywhere (others take their defaults).
+        Parameters (or a preset or insole per side) held at one value everywhere; others
+        take their defaults.
     outputs : list of str, optional
-        Outputs to keep (default: every public output).
+        Outputs to keep (default: every public output; an impact sweep: every impact scalar
+        of :data:`chainsim.dynamics.SCALARS`).
     tol, max_iter : optional
-        Solver settings.
+        Solver settings (static sweeps).
     chunk_size : int, optional
         Points per chunk (a run setting).
+    impact : dict, optional
+        Compute an impact at each point instead of the static equilibrium: ``"preset"``
+        (default ``"running_heel_strike"``) and options of :func:`chainsim.impact`, e.g.
+        ``{"preset": "drop_landing", "velocity_m_per_s": 2.0, "shod": True}``.
 
     Returns
     -------
@@ -463,19 +627,20 @@ def grid(axes: dict, *, fixed: dict | None = None, outputs=None, tol: float = TO
     ...              "both.pronation_deg": [-10, 0, 10]}, fixed={"subject.mass_kg": 80})
     >>> spec.shape
     (38, 3)
+    >>> grid({"left.preset": ["normal", "flat_foot"], "both.insole": ["none", "medium_arch"],
+    ...       "both.arch_stiffness_n_per_mm": [100, 200]}).shape
+    (2, 2, 2)
+    >>> grid({"both.arch_stiffness_n_per_mm": [60, 400]}, outputs=["knee_peak_bw"],
+    ...      impact={"preset": "running_forefoot_strike"}).kind
+    'impact'
     """
-    head = {"design": "grid"}
-    if outputs is not None:
-        head["outputs"] = list(outputs)
-    if chunk_size is not None:
-        head["chunk_size"] = chunk_size
-    return SweepSpec.from_dict({"sweep": head, "axes": dict(axes), "fixed": dict(fixed or {}),
-                                "solver": {"tol": tol, "max_iter": max_iter}})
+    d = _tables({"design": "grid"}, fixed, outputs, tol, max_iter, chunk_size, impact)
+    return SweepSpec.from_dict({**d, "axes": dict(axes)})
 
 
 def sample(ranges: dict, n: int, *, design: str = "sobol", seed: int | None = None,
            fixed: dict | None = None, outputs=None, tol: float = TOL, max_iter: int = MAX_ITER,
-           chunk_size: int | None = None) -> SweepSpec:
+           chunk_size: int | None = None, impact: dict | None = None) -> SweepSpec:
     """A sampled design: ``n`` points in the box given by ``ranges``.
 
     Parameters
@@ -488,7 +653,7 @@ def sample(ranges: dict, n: int, *, design: str = "sobol", seed: int | None = No
         Scrambled Sobol' sequence, Latin hypercube, or independent uniform draws.
     seed : int, optional
         Makes the design reproducible; drawn (and recorded in the spec) when not given.
-    fixed, outputs, tol, max_iter, chunk_size
+    fixed, outputs, tol, max_iter, chunk_size, impact
         As for :func:`grid`.
 
     Returns
@@ -498,13 +663,8 @@ def sample(ranges: dict, n: int, *, design: str = "sobol", seed: int | None = No
     head = {"design": design, "n": n}
     if seed is not None:
         head["seed"] = seed
-    if outputs is not None:
-        head["outputs"] = list(outputs)
-    if chunk_size is not None:
-        head["chunk_size"] = chunk_size
-    return SweepSpec.from_dict({"sweep": head, "ranges": {k: list(v) for k, v in ranges.items()},
-                                "fixed": dict(fixed or {}),
-                                "solver": {"tol": tol, "max_iter": max_iter}})
+    d = _tables(head, fixed, outputs, tol, max_iter, chunk_size, impact)
+    return SweepSpec.from_dict({**d, "ranges": {k: list(v) for k, v in ranges.items()}})
 
 
 # ---------------------------------------------------------------------------- sensitivity
@@ -524,6 +684,8 @@ class SensitivitySpec:
         Sobol': base samples (the model is solved ``n * (len(ranges) + 2)`` times).
     seed : int
     tol, max_iter
+    kind, impact
+        As :class:`SweepSpec`'s: static solves, or impacts.
     """
 
     method: str
@@ -534,19 +696,29 @@ class SensitivitySpec:
     seed: int | None = None
     tol: float = TOL
     max_iter: int = MAX_ITER
+    kind: str = "static"
+    impact: tuple = ()
 
     def to_dict(self) -> dict:
         head = {"method": self.method, "n": self.n, "seed": self.seed, "outputs": list(self.outputs)}
-        return {"sensitivity": head, "ranges": {k: list(v) for k, v in self.ranges},
-                "fixed": dict(self.fixed), "solver": {"tol": self.tol, "max_iter": self.max_iter}}
+        if self.kind != "static":
+            head["kind"] = self.kind
+        out = {"sensitivity": head, "ranges": {k: list(v) for k, v in self.ranges},
+               "fixed": dict(self.fixed)}
+        return _with_run_table(self, out)
 
     @classmethod
     def from_dict(cls, d: dict, *, source: str | None = None, text: str = "") -> SensitivitySpec:
         """Validate a sensitivity specification (tables ``sensitivity``, ``ranges``,
-        ``fixed``, ``solver``); raises :class:`SpecError` naming the line and the reason."""
+        ``fixed``, ``solver`` or ``impact``); raises :class:`SpecError` naming the line and
+        the reason."""
         src = _Source(source, text)
-        opts, claims, fixed, outputs, seed, tol, max_iter = _common(
-            d, src, "sensitivity", ("sensitivity", "ranges", "fixed", "solver"))
+        opts, claims, fixed, outputs, seed, tol, max_iter, impact = _common(
+            d, src, "sensitivity", ("sensitivity", "ranges", "fixed", "solver", "impact"))
+        for key, _ in fixed:
+            if key in categories.KEYS:
+                _fail(src("fixed", key), f"{key}: presets and insoles are for sweeps; a "
+                                         "sensitivity analysis takes parameter values")
         method = opts.get("method", "sobol")
         if method not in METHODS:
             _fail(src("sensitivity", "method"),
@@ -554,7 +726,7 @@ class SensitivitySpec:
         n = _int(opts.get("n", 1024), src("sensitivity", "n"), "n", 2)
         ranges = _ranges(d, src, claims)
         return cls(method, ranges, fixed, outputs, n, _new_seed() if seed is None else seed,
-                   tol, max_iter)
+                   tol, max_iter, opts.get("kind", "static"), impact)
 
 
 # ---------------------------------------------------------------------------- files

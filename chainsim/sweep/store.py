@@ -5,6 +5,8 @@ parameter key, with the axis values as its coordinate) or one ``sample`` dimensi
 parameter a coordinate along it); every output a float64 variable with ``units`` and ``sign``;
 ``status`` (int8 codes, CF ``flag_values`` / ``flag_meanings``; -1 = not computed yet),
 ``iterations`` and ``residual``; the spec (JSON) and chainsim's version in the attributes.
+An impact sweep stores the impact scalars (``units``, ``description``) and ``status`` (the
+impact's int8 codes, likewise flagged) only.
 
 A Zarr store also holds the group ``sweep_progress``: its ``done`` array has one element per
 chunk, set to 1 after all of that chunk's variables are written, so a chunk interrupted halfway
@@ -22,6 +24,7 @@ import numpy as np
 from ..outputs import OUTPUTS
 from ..params import REGISTRY
 from ..statics import STATUS
+from . import categories
 from .designs import Layout
 from .spec import DEFAULT_CHUNK, SweepSpec
 
@@ -29,6 +32,18 @@ PROGRESS = "sweep_progress"
 #: status codes of a result: the solver's, plus -1 for a point not computed yet
 FLAG_MEANINGS = ("not_computed",) + tuple(STATUS[i] for i in sorted(STATUS))
 FLAG_VALUES = np.arange(-1, len(STATUS), dtype=np.int8)
+#: an impact's statuses (:func:`chainsim.dynamics.impact_scalars`), in code order from 0
+IMPACT_STATUS_HELP = {
+    "ok": "the impact was integrated to its end",
+    "singular": "the integrator's Newton matrix was singular",
+    "nonfinite": "the integration met a non-finite number",
+}
+IMPACT_FLAG_MEANINGS = ("not_computed",) + tuple(IMPACT_STATUS_HELP)
+
+
+def flag_meanings(spec: SweepSpec) -> tuple:
+    """The names of a sweep's status codes -1, 0, 1, ... (its kind's statuses)."""
+    return IMPACT_FLAG_MEANINGS if spec.kind == "impact" else FLAG_MEANINGS
 
 
 class StoreError(RuntimeError):
@@ -48,6 +63,18 @@ def dataset_attrs(spec: SweepSpec) -> dict:
 
 def variables(spec: SweepSpec) -> dict:
     """Every data variable: name -> (dtype, fill value, attrs)."""
+    if spec.kind == "impact":
+        from ..dynamics import SCALARS
+
+        out = {name: (np.float64, np.nan, {"units": SCALARS[name][0],
+                                           "description": SCALARS[name][1]})
+               for name in spec.outputs}
+        meanings = flag_meanings(spec)
+        out["status"] = (np.int8, -1, {
+            "long_name": "impact status", "flag_values": np.arange(-1, len(meanings) - 1,
+                                                                   dtype=np.int8),
+            "flag_meanings": " ".join(meanings)})
+        return out
     out = {name: (np.float64, np.nan, {"units": OUTPUTS[name].unit, "sign": OUTPUTS[name].sign})
            for name in spec.outputs}
     out["status"] = (np.int8, -1, {
@@ -59,14 +86,22 @@ def variables(spec: SweepSpec) -> dict:
     return out
 
 
+_CATEGORY_DOC = {
+    "preset": "condition preset applied on top of the point's parameters (`chainsim presets`)",
+    "insole": "insole setting the point's insole fields (`chainsim insoles`; none: no insole)"}
+
+
 def coordinates(spec: SweepSpec) -> dict:
     """Every coordinate: key -> (values, or None if it varies along ``sample``, attrs)."""
     out = {}
     for key, values in spec.params:
-        p = REGISTRY[key.replace("both.", "left.", 1)]
-        attrs = {"units": p.unit or "1", "long_name": p.doc}
+        if key in categories.KEYS:
+            text, attrs = True, {"units": "1", "long_name": _CATEGORY_DOC[categories.kind(key)]}
+        else:
+            p = REGISTRY[key.replace("both.", "left.", 1)]
+            text, attrs = bool(p.choices), {"units": p.unit or "1", "long_name": p.doc}
         if spec.design == "grid":
-            out[key] = (np.array(values, dtype=str if p.choices else float), attrs)
+            out[key] = (np.array(values, dtype=str if text else float), attrs)
         else:
             out[key] = (None, attrs)
     return out
@@ -270,7 +305,7 @@ def to_netcdf(ds, path) -> None:
             for name, v in ds.variables.items() if v.dtype.kind == "T"}   # numpy StringDType
     ds = ds.assign_coords({k: v for k, v in text.items() if k in ds.coords})
     ds = ds.assign({k: v for k, v in text.items() if k not in ds.coords})
-    ds["status"].attrs["flag_values"] = FLAG_VALUES
+    ds["status"].attrs["flag_values"] = np.asarray(ds["status"].attrs["flag_values"], np.int8)
     try:
         import netCDF4  # noqa: F401
 

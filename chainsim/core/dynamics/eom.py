@@ -1,0 +1,210 @@
+"""Equations of motion of the chain: ``M(q) qdd = tau(q, qd) - b(q, qd)``.
+
+* ``M``, ``b`` (Coriolis, centrifugal and gravity): recursive rigid-body algorithms
+  (``rigid``) on the generated kinematics, one serial chain at a time.
+* ``tau``: the internal forces of ``forces`` (joint springs and dampers, the plantar fascia)
+  and the ground contacts (``contact``), applied as point forces in the Newton-Euler pass.
+
+The bodies: pelvis and HAT (trunk chain); thigh, shank, rearfoot, forefoot and toes per leg
+(the talus is massless: its mass is in de Leva's foot, split between rearfoot and forefoot).
+The toes carry ``S_TOES_MASS`` at the MTP centre, taken out of the forefoot with the forefoot's
+centre of mass moved so that the weight of the foot acts exactly where the statics put it.
+
+Gravity enters the Newton-Euler pass as an upward acceleration of the base, so ``b`` holds the
+generalized weights; they equal the statics' gravity gradient (tested).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from ..._generated.model import LEG_POINT_LAST
+from ..energy import LEFT, RIGHT, TRUNK, kinematics, new_work, side
+from ..jit import jit
+from ..layout import (
+    G_GRAVITY, G_HAT_INERTIA, G_HAT_MASS, G_PELVIS_INERTIA, G_PELVIS_MASS, NB, NCHAIN, NCONTACT,
+    NQ, NTRUNK, P_FF_COM, P_MTP, P_RF_COM, P_SHANK_COM, P_THIGH_COM, S_INERTIA, S_MASS,
+    S_TOES_MASS,
+)
+from . import rigid
+from .contact import contact_forces
+from .forces import fascia_forces, joint_forces
+
+#: Chain coordinate after which each leg body hangs, and its frame (LEG_SEGMENTS index).
+THIGH, SHANK, REARFOOT, FOREFOOT, TOES = 8, 11, 13, 15, 16
+#: Trunk chain: pelvis and HAT.
+PELVIS_AT, HAT_AT = 5, 8
+NSEG = 6
+
+#: Workspace of the equations of motion.
+DynWork = namedtuple("DynWork", (
+    "w",                                   # energy workspace: kinematics of the three chains
+    "S", "Ib", "comp", "V", "A", "F", "fext", "qd", "qdd", "tmp", "tmp2", "vec", "c",
+    "M", "Jm", "L", "tau", "rhs", "res", "dv", "u", "u3",
+    "anchors", "cforce", "cnormal", "cslip",   # contacts: per side and contact
+))
+
+
+@jit
+def new_dyn_work():
+    """Allocate the workspace of the equations of motion."""
+    return DynWork(
+        new_work(),
+        np.zeros((3, NCHAIN, 6)), np.zeros((3, NCHAIN, 10)), np.zeros((NCHAIN, 10)),
+        np.zeros((3, NCHAIN, 6)), np.zeros((3, NCHAIN, 6)), np.zeros((3, NCHAIN, 6)),
+        np.zeros((3, NCHAIN, 6)), np.zeros((3, NCHAIN)), np.zeros((3, NCHAIN)),
+        np.zeros(6), np.zeros(6), np.zeros(3), np.zeros(3),
+        np.zeros((NQ, NQ)), np.zeros((NQ, NQ)), np.zeros((NQ, NQ)),
+        np.zeros(NQ), np.zeros(NQ), np.zeros(NQ), np.zeros(NQ), np.zeros(NCHAIN),
+        np.zeros((3, NCHAIN)),
+        np.zeros((2, NCONTACT, 3)), np.zeros((2, NCONTACT, 3)), np.zeros((2, NCONTACT)),
+        np.zeros((2, NCONTACT)),
+    )
+
+
+@jit
+def chain_size(c):
+    return NTRUNK if c == TRUNK else NCHAIN
+
+
+@jit
+def body_inertias(theta, ws):
+    """World inertia (m, h, J) of every body, at the coordinate it hangs after (``ws.Ib``)."""
+    w, Ib, c = ws.w, ws.Ib, ws.c
+    Ib[:, :, :] = 0.0
+    fr, pts = w.frames, w.points
+    rigid.body_inertia(theta[G_PELVIS_MASS], pts[TRUNK, 0], fr[TRUNK, 0],
+                       theta[G_PELVIS_INERTIA:G_PELVIS_INERTIA + 3], Ib[TRUNK, PELVIS_AT])
+    rigid.body_inertia(theta[G_HAT_MASS], pts[TRUNK, 2], fr[TRUNK, 1],
+                       theta[G_HAT_INERTIA:G_HAT_INERTIA + 3], Ib[TRUNK, HAT_AT])
+    for ch in (LEFT, RIGHT):
+        s = side(theta, ch - 1)
+        p = pts[ch]
+        rigid.body_inertia(s[S_MASS], p[P_THIGH_COM], fr[ch, 1], s[S_INERTIA:S_INERTIA + 3],
+                           Ib[ch, THIGH])
+        rigid.body_inertia(s[S_MASS + 1], p[P_SHANK_COM], fr[ch, 2],
+                           s[S_INERTIA + 3:S_INERTIA + 6], Ib[ch, SHANK])
+        rigid.body_inertia(s[S_MASS + 2], p[P_RF_COM], fr[ch, 4], s[S_INERTIA + 6:S_INERTIA + 9],
+                           Ib[ch, REARFOOT])
+        mt = s[S_TOES_MASS]
+        mf = s[S_MASS + 3] - mt
+        for i in range(3):        # forefoot CoM moved so that forefoot + toes weigh as before
+            c[i] = (s[S_MASS + 3] * p[P_FF_COM, i] - mt * p[P_MTP, i]) / mf
+        rigid.body_inertia(mf, c, fr[ch, 5], s[S_INERTIA + 9:S_INERTIA + 12], Ib[ch, FOREFOOT])
+        rigid.body_inertia(mt, p[P_MTP], fr[ch, 6], s[S_INERTIA + 12:S_INERTIA + 15],
+                           Ib[ch, TOES])
+
+
+@jit
+def chain_velocities(v, ws):
+    """Chain coordinate velocities from the global ones (mirrored pelvis for the right leg)."""
+    w = ws.w
+    for ch in range(3):
+        n = chain_size(ch)
+        for j in range(n):
+            ws.qd[ch, j] = w.gsign[ch, j] * v[w.gmap[ch, j]]
+
+
+@jit
+def prepare(q, v, theta, ws, gravity_on):
+    """Kinematics, spatial axes, body inertias and the Newton-Euler forward pass (qdd = 0)."""
+    w = ws.w
+    kinematics(q, theta, w)
+    chain_velocities(v, ws)
+    body_inertias(theta, ws)
+    g = theta[G_GRAVITY] if gravity_on else 0.0
+    ws.qdd[:, :] = 0.0
+    for ch in range(3):
+        n = chain_size(ch)
+        rigid.spatial_axes(n, w.axes[ch], w.origins[ch], ws.S[ch])
+        rigid.forward_pass(n, ws.S[ch], ws.qd[ch], ws.qdd[ch], g, ws.V[ch], ws.A[ch], ws.tmp)
+
+
+@jit
+def mass_matrix(ws):
+    """Fill ``ws.M`` (full, symmetric) from the prepared state."""
+    M, w = ws.M, ws.w
+    M[:, :] = 0.0
+    for ch in range(3):
+        rigid.mass_matrix(chain_size(ch), ws.S[ch], ws.Ib[ch], ws.comp, w.gmap[ch],
+                          w.gsign[ch], M, ws.tmp)
+    for j in range(NQ):
+        for i in range(j + 1, NQ):
+            M[i, j] = M[j, i]
+
+
+@jit
+def newton_euler(ws):
+    """Backward pass of all chains: ``ws.tau = b(q, qd) - J^T f_ext`` (global), and the
+    wrenches ``ws.F``."""
+    w = ws.w
+    ws.tau[:] = 0.0
+    for ch in range(3):
+        rigid.backward_pass(chain_size(ch), ws.S[ch], ws.Ib[ch], ws.V[ch], ws.A[ch], ws.fext[ch],
+                            w.gmap[ch], w.gsign[ch], ws.F[ch], ws.tau, ws.tmp, ws.tmp2)
+
+
+#: flags of ``evaluate``
+GRAVITY, SPRINGS, DAMPING, CONTACTS = 1, 2, 4, 8
+ALL = GRAVITY | SPRINGS | DAMPING | CONTACTS
+
+
+@jit
+def evaluate(q, v, theta, posture, ws, flags, cq, cv, jac):
+    """Generalized forces at (q, v): ``ws.rhs = tau - b`` and the mass matrix ``ws.M``.
+
+    With ``jac``, also ``ws.Jm = M + cq K + cv D``, where ``K`` and ``D`` are the (approximate)
+    stiffness and damping of the forces (minus their derivatives in q and qd): the Newton matrix
+    of an implicit step.  ``flags``: which forces act (``GRAVITY | SPRINGS | DAMPING |
+    CONTACTS``).  Contact anchors (``ws.anchors``) are read, not moved.
+    """
+    prepare(q, v, theta, ws, (flags & GRAVITY) != 0)
+    mass_matrix(ws)
+    w, rhs, Jm = ws.w, ws.rhs, ws.Jm
+    ws.fext[:, :, :] = 0.0
+    rhs[:] = 0.0
+    if jac:
+        for j in range(NQ):
+            for i in range(NQ):
+                Jm[i, j] = ws.M[i, j]
+    joint_forces(q, v, theta, posture, flags, rhs, Jm, cq, cv, jac)
+    if flags & SPRINGS:
+        fascia_forces(theta, ws, rhs, cq, jac)
+    if flags & CONTACTS:
+        contact_forces(theta, ws, cq, cv, jac, (flags & DAMPING) != 0)
+    else:
+        ws.cforce[:, :, :] = 0.0
+        ws.cnormal[:, :] = 0.0
+        ws.cslip[:, :] = 0.0
+    newton_euler(ws)
+    for i in range(NQ):
+        rhs[i] -= ws.tau[i]
+    if jac:
+        for j in range(NQ):          # the stiffness terms were added to the upper triangle
+            for i in range(j + 1, NQ):
+                Jm[i, j] = Jm[j, i]
+
+
+@jit
+def inverse_dynamics(qdd, theta, ws, gravity_on):
+    """Joint wrenches ``ws.F`` for accelerations ``qdd`` (after ``evaluate`` at the state).
+
+    Re-runs the Newton-Euler passes with the accelerations; the external forces are those of
+    the last ``evaluate``.  Returns nothing; ``ws.A`` then holds the bodies' accelerations
+    (with gravity as an upward acceleration of the base: accelerometer readings).
+    """
+    w = ws.w
+    g = theta[G_GRAVITY] if gravity_on else 0.0
+    for ch in range(3):
+        n = chain_size(ch)
+        for j in range(n):
+            ws.qdd[ch, j] = w.gsign[ch, j] * qdd[w.gmap[ch, j]]
+        rigid.forward_pass(n, ws.S[ch], ws.qd[ch], ws.qdd[ch], g, ws.V[ch], ws.A[ch], ws.tmp)
+    newton_euler(ws)
+
+
+__all__ = ["DynWork", "new_dyn_work", "evaluate", "inverse_dynamics", "prepare", "mass_matrix",
+           "newton_euler", "GRAVITY", "SPRINGS", "DAMPING", "CONTACTS", "ALL", "LEG_POINT_LAST",
+           "NB"]

@@ -1,0 +1,308 @@
+"""Time integration of the chain: a linearly implicit Euler step for stiff contact, and RK4.
+
+**Implicit step** (the default, ``IMPLICIT``).  Backward Euler on the velocities, linearised
+once per step (a Rosenbrock-Euler step, as in MuJoCo's implicit integrator but with the
+stiffness of the springs and contacts as well as their damping):
+
+    (M + h D + h^2 K) (v+ - v) = h f(q + h v, v),     q+ = q + h v+
+
+with ``f = tau - b`` the generalized forces, ``K = -df/dq`` and ``D = -df/dv`` (their
+positive-definite parts: the contact, spring and damper terms; ``eom.evaluate``).  Evaluating
+``f`` at the predicted position ``q + h v`` supplies the ``-h K v`` term of the linearised
+backward Euler step.  It is unconditionally stable for the springs and dampers it linearises,
+first-order accurate, and damps the unresolved stiff modes instead of amplifying them; its
+error at the default step is measured by a convergence study (tests/test_dynamics_impact.py).
+
+**RK4** (``RK4``): the classical explicit Runge-Kutta method on (q, v); fourth order, for
+smooth, contact-free motion (the energy and MuJoCo cross-checks).
+
+The right leg's coordinates move in the mirror world; nothing here needs to know (``eom``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+from ..._generated.model import LEG_POINT_LAST, TRUNK_POINT_LAST
+from ..energy import LEFT, RIGHT, TRUNK, contact_state, kinematics, side
+from ..jit import jit, jit_parallel
+from ..layout import (
+    G_HAT_MASS, G_PELVIS_MASS, G_GRAVITY, NB, NQ, P_ANKLE, P_HEEL, P_MT1, P_NAVICULAR,
+    S_MASS, COM_POINTS, HIP_FLEX, KNEE_FLEX, ANKLE, NCONTACT, CONTACT_POINTS,
+)
+from ..linalg import cho_solve, cholesky
+from . import eom
+from .contact import update_anchors
+from .forces import fascia_energy, joint_energy
+from .rigid import point_acceleration
+
+IMPLICIT, RK4 = 0, 1
+
+#: Recorded channels of ``simulate`` (one row per recorded step), SI units.
+(R_GRF_L, R_GRF_R, R_ANKLE_L, R_KNEE_L, R_HIP_L, R_ANKLE_R, R_KNEE_R, R_HIP_R, R_L5S1,
+ R_ARCH_L, R_ARCH_R, R_ACC_SHANK_L, R_ACC_SHANK_R, R_ACC_SACRUM, R_ENERGY) = range(15)
+NREC = 15
+
+#: Status codes of ``simulate``.
+OK, SINGULAR, NONFINITE = 0, 1, 2
+
+#: Chain coordinate at which each joint's reaction is read (the first coordinate of the joint:
+#: its force part is the force across the joint onto everything below it).
+HIP_AT, KNEE_AT, ANKLE_AT = NB + HIP_FLEX, NB + KNEE_FLEX, NB + ANKLE
+L5S1_AT = NB
+
+
+@jit
+def potential_energy(q, theta, posture, ws, flags):
+    """Gravity (``GRAVITY`` in flags) and spring (``SPRINGS``) energy at ``q``.
+
+    Needs the kinematics of ``q`` in ``ws.w`` (``eom.prepare``).
+    """
+    w = ws.w
+    e = 0.0
+    if flags & eom.GRAVITY:
+        g = theta[G_GRAVITY]
+        pts = w.points
+        e += g * (theta[G_PELVIS_MASS] * pts[TRUNK, 0, 2] + theta[G_HAT_MASS] * pts[TRUNK, 2, 2])
+        for ch in (LEFT, RIGHT):
+            s = side(theta, ch - 1)
+            for i in range(4):
+                e += g * s[S_MASS + i] * pts[ch, COM_POINTS[i], 2]
+            # (the toes' mass sits on the forefoot's MTP axis and the forefoot's centre of mass
+            # is moved to keep their sum where the statics put it: eom.body_inertias)
+    if flags & eom.SPRINGS:
+        e += joint_energy(q, theta, posture) + fascia_energy(theta, ws)
+    return e
+
+
+@jit
+def kinetic_energy(v, ws):
+    """Kinetic energy 1/2 v^T M v (``ws.M`` filled)."""
+    e = 0.0
+    for i in range(NQ):
+        for j in range(NQ):
+            e += 0.5 * v[i] * ws.M[i, j] * v[j]
+    return e
+
+
+@jit
+def total_energy(q, v, theta, posture, ws, flags):
+    """Mechanical energy (kinetic + the potentials switched on in ``flags``)."""
+    eom.prepare(q, v, theta, ws, False)
+    eom.mass_matrix(ws)
+    return kinetic_energy(v, ws) + potential_energy(q, theta, posture, ws, flags)
+
+
+@jit
+def accelerations(q, v, theta, posture, ws, flags, qdd):
+    """Forward dynamics: ``qdd = M^-1 f(q, v)``.  Returns False if M is not positive definite."""
+    eom.evaluate(q, v, theta, posture, ws, flags, 0.0, 0.0, False)
+    if not cholesky(ws.M, 0.0, ws.L):
+        return False
+    cho_solve(ws.L, ws.rhs, qdd)
+    return True
+
+
+@jit
+def step_implicit(q, v, theta, posture, ws, flags, h, qn, vn, qdd):
+    """One linearly implicit Euler step from (q, v) into (qn, vn); ``qdd`` = (vn - v) / h.
+
+    Leaves the forces of the step (contacts, Newton-Euler quantities) in ``ws``.
+    """
+    for i in range(NQ):
+        qn[i] = q[i] + h * v[i]
+    eom.evaluate(qn, v, theta, posture, ws, flags, h * h, h, True)
+    if not cholesky(ws.Jm, 0.0, ws.L):
+        return False
+    for i in range(NQ):
+        ws.res[i] = h * ws.rhs[i]
+    cho_solve(ws.L, ws.res, ws.dv)
+    for i in range(NQ):
+        vn[i] = v[i] + ws.dv[i]
+        qn[i] = q[i] + h * vn[i]
+        qdd[i] = ws.dv[i] / h
+    return True
+
+
+@jit
+def step_rk4(q, v, theta, posture, ws, flags, h, qn, vn, k, tmpq, tmpv):
+    """One classical RK4 step from (q, v) into (qn, vn); ``k`` (4, 2, NQ) is scratch."""
+    for stage in range(4):
+        c = 0.0 if stage == 0 else (0.5 if stage < 3 else 1.0)
+        for i in range(NQ):
+            if stage == 0:
+                tmpq[i] = q[i]
+                tmpv[i] = v[i]
+            else:
+                tmpq[i] = q[i] + c * h * k[stage - 1, 0, i]
+                tmpv[i] = v[i] + c * h * k[stage - 1, 1, i]
+        if not accelerations(tmpq, tmpv, theta, posture, ws, flags, k[stage, 1]):
+            return False
+        for i in range(NQ):
+            k[stage, 0, i] = tmpv[i]
+    for i in range(NQ):
+        qn[i] = q[i] + h / 6.0 * (k[0, 0, i] + 2 * k[1, 0, i] + 2 * k[2, 0, i] + k[3, 0, i])
+        vn[i] = v[i] + h / 6.0 * (k[0, 1, i] + 2 * k[1, 1, i] + 2 * k[2, 1, i] + k[3, 1, i])
+    return True
+
+
+@jit
+def arch_sag(pts):
+    """Height of the navicular above the line from the heel to the first metatarsal head."""
+    a, b, p = pts[P_HEEL], pts[P_MT1], pts[P_NAVICULAR]
+    d0, d1, d2 = b[0] - a[0], b[1] - a[1], b[2] - a[2]
+    r0, r1, r2 = p[0] - a[0], p[1] - a[1], p[2] - a[2]
+    c0 = r1 * d2 - r2 * d1
+    c1 = r2 * d0 - r0 * d2
+    c2 = r0 * d1 - r1 * d0
+    return math.sqrt((c0 * c0 + c1 * c1 + c2 * c2) / (d0 * d0 + d1 * d1 + d2 * d2))
+
+
+@jit
+def _norm3(F):
+    return math.sqrt(F[3] * F[3] + F[4] * F[4] + F[5] * F[5])
+
+
+@jit
+def record(theta, ws, qdd, arch0, row):
+    """Fill one row of recorded channels from the last step (``inverse_dynamics`` is run)."""
+    eom.inverse_dynamics(qdd, theta, ws, True)
+    w = ws.w
+    acc = ws.vec
+    for k, ch in enumerate((LEFT, RIGHT)):
+        grf = 0.0
+        for ci in range(ws.cforce.shape[1]):
+            grf += ws.cforce[k, ci, 2]
+        row[R_GRF_L + k] = grf
+        F = ws.F[ch]
+        row[R_ANKLE_L + 3 * k] = _norm3(F[ANKLE_AT])
+        row[R_KNEE_L + 3 * k] = _norm3(F[KNEE_AT])
+        row[R_HIP_L + 3 * k] = _norm3(F[HIP_AT])
+        row[R_ARCH_L + k] = arch0[k] - arch_sag(w.points[ch])
+        last = LEG_POINT_LAST[P_ANKLE]
+        point_acceleration(ws.V[ch, last], ws.A[ch, last], w.points[ch, P_ANKLE], acc)
+        row[R_ACC_SHANK_L + k] = acc[2]
+    row[R_L5S1] = _norm3(ws.F[TRUNK, L5S1_AT])
+    last = TRUNK_POINT_LAST[1]
+    point_acceleration(ws.V[TRUNK, last], ws.A[TRUNK, last], w.points[TRUNK, 1], acc)
+    row[R_ACC_SACRUM] = acc[2]
+
+
+@jit
+def simulate(theta, posture, q0, v0, h, nsteps, every, method, flags, ws, q, v, rec, qrec):
+    """Integrate from (q0, v0) for ``nsteps`` steps of ``h`` seconds.
+
+    Parameters
+    ----------
+    theta : (NP,) float64
+        Packed model.
+    posture : (NQ,) float64
+        Set points of the muscle tone (see ``forces``).
+    q0, v0 : (NQ,) float64
+        Initial coordinates and velocities.
+    h : float
+        Time step (s).
+    nsteps, every : int
+        Number of steps; a row of ``rec`` (and of ``qrec``) every ``every`` steps, the first
+        after ``every`` steps.
+    method : int
+        ``IMPLICIT`` or ``RK4``.
+    flags : int
+        Forces switched on (``eom.GRAVITY | SPRINGS | DAMPING | CONTACTS``).
+    ws : DynWork
+        Workspace (``eom.new_dyn_work``); its contact anchors are reset here.
+    q, v : (NQ,) float64
+        Output: the final state.
+    rec : (nsteps // every, NREC) float64
+        Output: recorded channels (``R_*``), SI units; ``R_ENERGY`` only with RK4.
+    qrec : (nsteps // every, 2 * NQ) or (0, 2 * NQ) float64
+        Output: recorded coordinates and velocities (none if it has no rows).
+
+    Returns
+    -------
+    status : int
+        ``OK``, ``SINGULAR`` (a matrix not positive definite) or ``NONFINITE``; rows after a
+        failure are NaN.
+    """
+    qn = np.empty(NQ)
+    vn = np.empty(NQ)
+    qdd = np.zeros(NQ)
+    kk = np.empty((4, 2, NQ))
+    tq = np.empty(NQ)
+    tv = np.empty(NQ)
+    arch0 = np.empty(2)
+    ws.anchors[:, :, :] = math.nan
+    for i in range(NQ):
+        q[i] = q0[i]
+        v[i] = v0[i]
+    eom.prepare(q, v, theta, ws, False)
+    arch0[0] = arch_sag(ws.w.points[LEFT])
+    arch0[1] = arch_sag(ws.w.points[RIGHT])
+    if flags & eom.CONTACTS:                 # anchor what already touches
+        eom.evaluate(q, v, theta, posture, ws, flags, 0.0, 0.0, False)
+        update_anchors(theta, ws)
+    rec[:, :] = math.nan
+    qrec[:, :] = math.nan
+    status = OK
+    for n in range(nsteps):
+        if method == IMPLICIT:
+            ok = step_implicit(q, v, theta, posture, ws, flags, h, qn, vn, qdd)
+        else:
+            ok = step_rk4(q, v, theta, posture, ws, flags, h, qn, vn, kk, tq, tv)
+        if not ok:
+            status = SINGULAR
+            break
+        finite = True
+        for i in range(NQ):
+            if not (math.isfinite(qn[i]) and math.isfinite(vn[i])):
+                finite = False
+        if not finite:
+            status = NONFINITE
+            break
+        for i in range(NQ):
+            q[i] = qn[i]
+            v[i] = vn[i]
+        if flags & eom.CONTACTS:
+            # contacts of the accepted state decide touchdown, lift-off and sliding
+            if method == IMPLICIT:
+                update_anchors(theta, ws)       # forces and kinematics of the step (q + h v)
+            else:
+                eom.evaluate(q, v, theta, posture, ws, flags, 0.0, 0.0, False)
+                update_anchors(theta, ws)
+        if (n + 1) % every == 0:
+            r = (n + 1) // every - 1
+            if method == RK4:
+                accelerations(q, v, theta, posture, ws, flags, qdd)
+                rec[r, R_ENERGY] = 0.0
+            record(theta, ws, qdd, arch0, rec[r])
+            if method == RK4:
+                rec[r, R_ENERGY] = total_energy(q, v, theta, posture, ws, flags)
+            if r < qrec.shape[0]:
+                for i in range(NQ):
+                    qrec[r, i] = q[i]
+                    qrec[r, NQ + i] = v[i]
+    return status
+
+
+@jit_parallel
+def simulate_batch(theta, posture, q0, v0, h, nsteps, every, method, flags, q, v, rec, qrec,
+                   status):
+    """``simulate`` for every row of ``theta``, ``posture``, ``q0``, ``v0`` in parallel."""
+    n = theta.shape[0]
+    for i in nb.prange(n):
+        ws = eom.new_dyn_work()
+        status[i] = simulate(theta[i], posture[i], q0[i], v0[i], h, nsteps, every, method, flags,
+                             ws, q[i], v[i], rec[i], qrec[i])
+
+
+@jit
+def penetrations(q, theta, ws, out):
+    """Penetration of every contact (``out`` (2, NCONTACT); > 0 inside the support) at ``q``."""
+    kinematics(q, theta, ws.w)
+    for ch in (LEFT, RIGHT):
+        s = side(theta, ch - 1)
+        for ci in range(NCONTACT):
+            out[ch - 1, ci] = contact_state(s, ci, ws.w.points[ch, CONTACT_POINTS[ci]])[0]

@@ -1,0 +1,464 @@
+"""Impacts: the chain meets the ground, and the shock travels up from the heel to the spine.
+
+>>> import chainsim as cs
+>>> r = cs.impact(None, preset="running_heel_strike")
+>>> r.scalars["impact_peak_bw"] > 1.0
+True
+
+The body lands with a touchdown posture and a vertical velocity (a preset, changeable); the
+muscles hold the touchdown posture with their tone (stiffness and damping, see
+``chainsim.core.dynamics.forces``); the ground is met through the heel pad and the plantar
+tissue under the metatarsal heads and the toes, an insole's cushioning layer and, when shod, a
+shoe's midsole (``chainsim.core.dynamics.contact``).  The equations of motion are the
+recursive rigid-body algorithms of ``chainsim.core.dynamics.rigid`` on the same generated
+kinematics as the statics, integrated by a linearly implicit Euler step of fixed size
+(``chainsim.core.dynamics.integrate``; its convergence is tested).
+
+**Assumptions** (not fitted to any output): the body translates rigidly at touchdown (every
+segment has the same vertical velocity, no horizontal velocity: the forward speed of running
+is left out, so friction only resists the splay of the foot); no muscle activation changes
+during the 0.2 s (tone only: no push-off, so what follows the impact is a passive collapse
+held by joint tone, and only the impact phase is compared with measurements).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+
+from .core import layout as L
+from .core.dynamics import eom
+from .core.dynamics import integrate as _fast
+from .model import Model, columns
+from .pack import pack
+from .params import ParameterError
+
+GRAVITY = 9.81
+
+#: A shoe's midsole under each contact region, in series with the plantar tissue (and any
+#: insole): 100 N/mm and 300 N s/m per region (assumption, of the order of running-shoe heels
+#: compressing about 10 mm under 2 BW; the damping is the catalogue foam's,
+#: ``chainsim.insoles``).
+SHOE_STIFFNESS_N_PER_MM = 100.0
+SHOE_DAMPING_NS_PER_M = 300.0
+
+#: Default fixed step (s): at this step the running heel strike's impact peak is within 0.5%
+#: and its loading rate within 2% of the converged values; the step is first-order accurate
+#: (tests/test_dynamics_impact.py::test_convergence_study).
+STEP_S = 2e-4
+#: Recording interval (s): 2.5 kHz (every second step at the default step).
+RECORD_S = 4e-4
+#: The impact peak is looked for in the first 50 ms after touchdown (assumption: Lieberman et
+#: al. 2010's heel-strike impact peaks occur within this window, see their Fig. 1).
+IMPACT_WINDOW_S = 0.05
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A touchdown: posture of the landing and the swing leg (degrees), velocity, shoe."""
+
+    doc: str
+    velocity_m_per_s: float
+    landing: dict
+    swing: dict | None          # None: both legs land with the landing posture
+    shod: bool
+    source: str = ""
+
+
+#: Touchdown postures and velocities (assumption: round values of the order of those in gait
+#: textbooks, e.g. Novacheck 1998, Gait Posture 7:77 for running; not fitted to any output).
+PRESETS = {
+    "walking_heel_strike": Preset(
+        "heel strike in walking, shod: leg nearly straight, foot 20 deg toe-up",
+        0.3, {"hip_flexion": 20.0, "knee_flexion": 2.0, "ankle_dorsiflexion": 0.0},
+        {"hip_flexion": -10.0, "knee_flexion": 40.0, "ankle_dorsiflexion": -10.0}, True),
+    "running_heel_strike": Preset(
+        "rearfoot strike in running, shod (Lieberman et al. 2010's habitually shod runners)",
+        0.7, {"hip_flexion": 25.0, "knee_flexion": 10.0, "ankle_dorsiflexion": 5.0},
+        {"hip_flexion": -15.0, "knee_flexion": 90.0, "ankle_dorsiflexion": 0.0}, True),
+    "running_forefoot_strike": Preset(
+        "forefoot strike in running, barefoot (Lieberman et al. 2010's habitually barefoot "
+        "runners)",
+        0.7, {"hip_flexion": 20.0, "knee_flexion": 20.0, "ankle_dorsiflexion": -30.0},
+        {"hip_flexion": -15.0, "knee_flexion": 90.0, "ankle_dorsiflexion": 0.0}, False),
+    "drop_landing": Preset(
+        "both feet land from a 0.30 m drop, barefoot, on the forefoot",
+        math.sqrt(2 * GRAVITY * 0.30),
+        {"hip_flexion": 20.0, "knee_flexion": 20.0, "ankle_dorsiflexion": -25.0}, None, False),
+}
+
+#: Time series of the result: name, recorded channel (or None), unit, description.
+_SERIES = (
+    ("left.grf_bw", _fast.R_GRF_L, "BW", "vertical ground reaction force on the left foot"),
+    ("right.grf_bw", _fast.R_GRF_R, "BW", "vertical ground reaction force on the right foot"),
+    ("left.ankle_force_bw", _fast.R_ANKLE_L, "BW", "net joint reaction force (magnitude)"),
+    ("left.knee_force_bw", _fast.R_KNEE_L, "BW", "net joint reaction force (magnitude)"),
+    ("left.hip_force_bw", _fast.R_HIP_L, "BW", "net joint reaction force (magnitude)"),
+    ("right.ankle_force_bw", _fast.R_ANKLE_R, "BW", "net joint reaction force (magnitude)"),
+    ("right.knee_force_bw", _fast.R_KNEE_R, "BW", "net joint reaction force (magnitude)"),
+    ("right.hip_force_bw", _fast.R_HIP_R, "BW", "net joint reaction force (magnitude)"),
+    ("lumbar.l5s1_force_bw", _fast.R_L5S1, "BW",
+     "net joint reaction force at L5/S1 (magnitude; what the trunk above exerts)"),
+    ("left.arch_deflection_mm", _fast.R_ARCH_L, "mm",
+     "fall of the navicular towards the heel-first metatarsal head line since touchdown"),
+    ("right.arch_deflection_mm", _fast.R_ARCH_R, "mm",
+     "fall of the navicular towards the heel-first metatarsal head line since touchdown"),
+    ("left.tibia_acceleration_g", _fast.R_ACC_SHANK_L, "g",
+     "vertical acceleration at the ankle joint centre, as an accelerometer reads it (1 g "
+     "standing still)"),
+    ("right.tibia_acceleration_g", _fast.R_ACC_SHANK_R, "g", "as left"),
+    ("sacrum.acceleration_g", _fast.R_ACC_SACRUM, "g",
+     "vertical acceleration at L5/S1, as an accelerometer reads it"),
+)
+
+SCALARS = {
+    "impact_peak_bw": ("BW", "first local maximum of the landing (left) foot's vertical GRF in "
+                       "the first 50 ms; NaN where the force rises without one (no impact "
+                       "transient)"),
+    "impact_time_s": ("s", "time of the impact peak (NaN without one)"),
+    "loading_rate_bw_per_s": ("BW/s", "Lieberman et al. 2010: mean slope of the vertical GRF "
+                              "from 20% to 80% of the impact peak; without an impact peak, "
+                              "of 20% to 80% of the force reached at 50 ms"),
+    "ankle_peak_bw": ("BW", "largest left ankle force in the first 50 ms"),
+    "knee_peak_bw": ("BW", "largest left knee force in the first 50 ms"),
+    "hip_peak_bw": ("BW", "largest left hip force in the first 50 ms"),
+    "l5s1_peak_bw": ("BW", "largest L5/S1 force in the first 50 ms"),
+    "grf_peak_bw": ("BW", "largest vertical GRF of the landing foot over the whole run"),
+    "arch_peak_mm": ("mm", "largest left arch deflection over the whole run"),
+    "shock_attenuation_db": ("dB", "20 log10 of the peak vertical acceleration at the tibia "
+                             "over that at the sacrum (accelerometer readings minus 1 g, first "
+                             "50 ms); > 0 when the chain attenuates the shock"),
+}
+
+_OPTIONS = ("velocity_m_per_s", "duration_s", "step_s", "record_s", "shod", "hip_flexion_deg",
+            "knee_flexion_deg", "ankle_dorsiflexion_deg", "threads")
+
+
+def _check(name, value, low, high):
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a number, got {value!r}") from None
+    if not (low <= x <= high):
+        raise ParameterError(f"{name} = {value!r} is outside its valid range {low:g} .. {high:g}")
+    return x
+
+
+def _flag(name, value):
+    if isinstance(value, (bool, np.bool_)) or value in (0, 1):
+        return bool(value)
+    raise ParameterError(f"{name} = {value!r} must be true or false (1 or 0)")
+
+
+def _options(preset: str, options: Mapping) -> dict:
+    if preset not in PRESETS:
+        raise ParameterError(f"unknown impact preset {preset!r}; choose one of "
+                             f"{', '.join(PRESETS)}")
+    for k in options:
+        if k not in _OPTIONS:
+            raise ParameterError(f"unknown impact option {k!r}; choose from {', '.join(_OPTIONS)}")
+    p = PRESETS[preset]
+    o = {"preset": preset,
+         "velocity_m_per_s": _check("velocity_m_per_s",
+                                    options.get("velocity_m_per_s", p.velocity_m_per_s), 0.0, 6.0),
+         "duration_s": _check("duration_s", options.get("duration_s", 0.2), 0.005, 2.0),
+         "step_s": _check("step_s", options.get("step_s", STEP_S), 1e-6, 1e-3),
+         "shod": _flag("shod", options.get("shod", p.shod))}
+    o["record_s"] = _check("record_s", options.get("record_s", max(RECORD_S, o["step_s"])),
+                           o["step_s"], 0.01)
+    landing = dict(p.landing)
+    for j, (low, high) in (("hip_flexion", (-30.0, 90.0)), ("knee_flexion", (0.0, 90.0)),
+                           ("ankle_dorsiflexion", (-45.0, 30.0))):
+        if f"{j}_deg" in options:
+            landing[j] = _check(f"{j}_deg", options[f"{j}_deg"], low, high)
+    o["landing"], o["swing"] = landing, p.swing
+    return o
+
+
+def _theta(cols: dict, shod: bool) -> np.ndarray:
+    theta = pack(cols)
+    if shod:            # the midsole in series with the tissue and any insole, in parallel damping
+        for off in L.SIDE_OFFSET:
+            for ci in range(L.NCONTACT):
+                b = off + L.S_CONTACT + L.NCF * ci
+                theta[:, b + 5] += 1.0 / (SHOE_STIFFNESS_N_PER_MM * 1e3)
+                theta[:, off + L.S_CUSHION_DAMPING + ci] += SHOE_DAMPING_NS_PER_M
+    return theta
+
+
+def _leg_angles(q, q0, angles):
+    for name, value in angles.items():
+        q[q0 + {"hip_flexion": L.HIP_FLEX, "knee_flexion": L.KNEE_FLEX,
+                "ankle_dorsiflexion": L.ANKLE}[name]] = math.radians(value)
+
+
+def _initial(theta: np.ndarray, o: dict):
+    """Touchdown state: posture, the lowest contact just touching, falling at the velocity."""
+    n = theta.shape[0]
+    q0 = np.zeros((n, L.NQ))
+    v0 = np.zeros((n, L.NQ))
+    posture = np.zeros((n, L.NQ))
+    ws = eom.new_dyn_work()
+    pen = np.zeros((2, L.NCONTACT))
+    for i in range(n):
+        q = q0[i]
+        _leg_angles(q, L.Q_LEFT, o["landing"])
+        _leg_angles(q, L.Q_RIGHT, o["swing"] or o["landing"])
+        for k, qs in enumerate((L.Q_LEFT, L.Q_RIGHT)):      # structural rest angles
+            s = theta[i, L.SIDE_OFFSET[k]:L.SIDE_OFFSET[k] + L.NS]
+            for j in (L.SUBTALAR, L.TOE):
+                q[qs + j] += s[L.S_REST + j]
+        _fast.penetrations(q, theta[i], ws, pen)
+        q[2] = pen[0].max() if o["swing"] is not None else pen.max()   # lift it by the deepest
+        v0[i, 2] = -o["velocity_m_per_s"]
+        # the tone's set points: the touchdown posture, as offsets from the rest angles
+        posture[i] = q
+        for k, qs in enumerate((L.Q_LEFT, L.Q_RIGHT)):
+            s = theta[i, L.SIDE_OFFSET[k]:L.SIDE_OFFSET[k] + L.NS]
+            for j in range(L.NL):
+                posture[i, qs + j] -= s[L.S_REST + j]
+    return q0, v0, posture
+
+
+def _scalars(t, series, mass):
+    """Scalars of N runs from their series (dict name -> (N, T) arrays in output units)."""
+    grf = series["left.grf_bw"]
+    n = grf.shape[0]
+    win = t <= IMPACT_WINDOW_S + 1e-12
+    out = {k: np.full(n, np.nan) for k in SCALARS}
+    for i in range(n):
+        g = grf[i]
+        gw = g[win]
+        # first local maximum (strict rise then fall) of the GRF in the window
+        k = next((j for j in range(1, len(gw) - 1) if gw[j] > gw[j - 1] and gw[j] >= gw[j + 1]
+                  and gw[j] > 0.05), None)
+        if k is not None:
+            out["impact_peak_bw"][i] = gw[k]
+            out["impact_time_s"][i] = t[win][k]
+            ref, kend = gw[k], k
+        else:
+            ref, kend = gw[-1], len(gw) - 1
+        tw = t[win][:kend + 1]
+        gk = gw[:kend + 1]
+        if ref > 0 and len(gk) > 2:
+            t20 = np.interp(0.2 * ref, np.maximum.accumulate(gk), tw)
+            t80 = np.interp(0.8 * ref, np.maximum.accumulate(gk), tw)
+            if t80 > t20:
+                out["loading_rate_bw_per_s"][i] = 0.6 * ref / (t80 - t20)
+        for key, name in (("ankle_peak_bw", "left.ankle_force_bw"),
+                          ("knee_peak_bw", "left.knee_force_bw"),
+                          ("hip_peak_bw", "left.hip_force_bw"),
+                          ("l5s1_peak_bw", "lumbar.l5s1_force_bw")):
+            out[key][i] = np.nanmax(series[name][i][win])
+        out["grf_peak_bw"][i] = np.nanmax(g)
+        out["arch_peak_mm"][i] = np.nanmax(series["left.arch_deflection_mm"][i])
+        tib = np.nanmax(np.abs(series["left.tibia_acceleration_g"][i][win] - 1.0))
+        sac = np.nanmax(np.abs(series["sacrum.acceleration_g"][i][win] - 1.0))
+        out["shock_attenuation_db"][i] = 20 * np.log10(tib / sac)
+    return out
+
+
+def _run(cols: dict, o: dict, threads=None, keep_states=False):
+    theta = _theta(cols, o["shod"])
+    n = theta.shape[0]
+    q0, v0, posture = _initial(theta, o)
+    h = o["step_s"]
+    nsteps = int(round(o["duration_s"] / h))
+    every = max(1, int(round(o["record_s"] / h)))
+    nrec = nsteps // every
+    q = np.zeros((n, L.NQ))
+    v = np.zeros((n, L.NQ))
+    rec = np.zeros((n, nrec, _fast.NREC))
+    qrec = np.zeros((n, nrec if keep_states else 0, 2 * L.NQ))
+    status = np.zeros(n, np.int64)
+    old = numba.get_num_threads()
+    if threads is not None:
+        numba.set_num_threads(int(threads))
+    try:
+        _fast.simulate_batch(theta, posture, q0, v0, h, nsteps, every, _fast.IMPLICIT, eom.ALL,
+                             q, v, rec, qrec, status)
+    finally:
+        numba.set_num_threads(old)
+    bw = theta[:, L.G_MASS] * theta[:, L.G_GRAVITY]
+    t = (np.arange(nrec) + 1) * every * h
+    series = {}
+    for name, ch, unit, _ in _SERIES:
+        x = rec[:, :, ch]
+        if unit == "BW":
+            x = x / bw[:, None]
+        elif unit == "mm":
+            x = x * 1e3
+        elif unit == "g":
+            x = x / theta[:, L.G_GRAVITY][:, None]
+        series[name] = x
+    scalars = _scalars(t, series, theta[:, L.G_MASS])
+    names = np.array(["ok", "singular", "nonfinite"], dtype=object)[status]
+    return t, series, scalars, names, qrec
+
+
+def _dataset(t, series, scalars, status, o, batch: bool):
+    import xarray as xr
+
+    dims = ("impact", "time") if batch else ("time",)
+    data = {}
+    for name, _, unit, desc in _SERIES:
+        x = series[name] if batch else series[name][0]
+        data[name] = xr.Variable(dims, x, {"units": unit, "description": desc})
+    attrs = {"preset": o["preset"], "step_s": o["step_s"],
+             "velocity_m_per_s": o["velocity_m_per_s"],
+             "shod": int(o["shod"]), "integrator": "linearly implicit Euler, fixed step"}
+    if batch:
+        for k, (unit, desc) in SCALARS.items():
+            data[k] = xr.Variable(("impact",), scalars[k], {"units": unit, "description": desc})
+        data["status"] = xr.Variable(("impact",), np.asarray(status, dtype=str))
+    else:
+        for k in SCALARS:
+            attrs[k] = float(scalars[k][0])
+        attrs["status"] = str(status[0])
+    return xr.Dataset(data, coords={"time": ("time", t, {"units": "s",
+                                                         "description": "since touchdown"})},
+                      attrs=attrs)
+
+
+@dataclass
+class ImpactResult:
+    """One impact: time series (``dataset``) and scalars (``scalars``, also dataset attrs).
+
+    Attributes
+    ----------
+    dataset : xarray.Dataset
+        Dimension ``time`` (s since touchdown); every series has ``units`` in its attrs.
+    scalars : dict
+        ``SCALARS`` (impact peak, loading rate, joint peaks, shock attenuation) and ``status``.
+    options : dict
+        The preset and options used.
+    states : numpy.ndarray
+        Coordinates and velocities at each recorded time (T, 2 x 31).
+    """
+
+    dataset: object
+    scalars: dict
+    options: dict
+    states: np.ndarray = field(repr=False)
+
+    @property
+    def status(self) -> str:
+        return self.scalars["status"]
+
+    def to_xarray(self):
+        """The time series and scalars as an ``xarray.Dataset``."""
+        return self.dataset
+
+    def __getitem__(self, key):
+        return self.scalars[key] if key in self.scalars else self.dataset[key].values
+
+
+@dataclass
+class ImpactBatch:
+    """A batch of impacts: ``dataset`` with dimensions (``impact``, ``time``), ``scalars``."""
+
+    dataset: object
+    scalars: dict
+    options: dict
+
+    def to_xarray(self):
+        return self.dataset
+
+
+def impact(model: Model | None = None, preset: str = "running_heel_strike", **options
+           ) -> ImpactResult:
+    """Simulate one impact of the chain with the ground.
+
+    Parameters
+    ----------
+    model : Model, optional
+        The subject (default: the default subject, barefoot, no insole).
+    preset : str
+        ``walking_heel_strike``, ``running_heel_strike`` (shod), ``running_forefoot_strike``
+        (barefoot) or ``drop_landing`` (both feet, 0.30 m, barefoot).
+    **options
+        ``velocity_m_per_s`` (vertical touchdown velocity, 0-6), ``duration_s`` (0.2),
+        ``step_s`` (integrator step, 2e-4), ``record_s`` (4e-4), ``shod`` (add a running
+        shoe's midsole), ``hip_flexion_deg``, ``knee_flexion_deg``, ``ankle_dorsiflexion_deg``
+        (landing leg at touchdown).
+
+    Returns
+    -------
+    ImpactResult
+
+    Raises
+    ------
+    ParameterError
+        An unknown preset or option, or a value outside its range.
+    """
+    o = _options(preset, options)
+    model = model or Model()
+    t, series, scalars, status, qrec = _run(columns([model]), o, threads=1, keep_states=True)
+    sc = {k: float(v[0]) for k, v in scalars.items()}
+    sc["status"] = str(status[0])
+    return ImpactResult(_dataset(t, series, scalars, status, o, False), sc, o, qrec[0])
+
+
+def impact_batch(models: Sequence[Model] | Mapping, preset: str = "running_heel_strike",
+                 threads: int | None = None, **options) -> ImpactBatch:
+    """Simulate many impacts in parallel (one compiled kernel, ``prange`` over impacts).
+
+    Parameters
+    ----------
+    models : sequence of Model, or mapping of parameter key -> array
+        The subjects, or parameter arrays as in ``chainsim.solve_columns``.
+    preset, **options
+        As :func:`impact`, the same for every impact.
+    threads : int, optional
+        numba threads (default: all).
+
+    Returns
+    -------
+    ImpactBatch
+    """
+    o = _options(preset, options)
+    cols = dict(models) if isinstance(models, Mapping) else columns(list(models))
+    t, series, scalars, status, _ = _run(cols, o, threads=threads)
+    sc = dict(scalars)
+    sc["status"] = status
+    return ImpactBatch(_dataset(t, series, scalars, status, o, True), sc, o)
+
+
+def impact_scalars(columns: Mapping, preset: str = "running_heel_strike",
+                   threads: int | None = None, **options) -> dict:
+    """The scalars and status of a batch of impacts, as arrays (no time series kept).
+
+    The same computation as :func:`impact_batch` (bit for bit), for callers that only need
+    the scalars, such as parameter sweeps.
+
+    Parameters
+    ----------
+    columns : mapping of parameter key -> scalar or array
+        Parameter columns as in ``chainsim.solve_columns`` (scalars broadcast).
+    preset, **options
+        As :func:`impact`.
+    threads : int, optional
+        numba threads (default: all).
+
+    Returns
+    -------
+    dict of str -> numpy.ndarray
+        Each of :data:`SCALARS` (float64), and ``status`` (names: ``ok``, ``singular``,
+        ``nonfinite``), one element per impact.
+
+    Raises
+    ------
+    ParameterError
+        An unknown preset or option, or a value outside its range.
+    """
+    o = _options(preset, options)
+    _, _, scalars, status, _ = _run(dict(columns), o, threads=threads)
+    return {**scalars, "status": status}
+
+
+__all__ = ["impact", "impact_batch", "impact_scalars", "ImpactResult", "ImpactBatch", "PRESETS",
+           "SCALARS"]

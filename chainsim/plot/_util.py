@@ -1,0 +1,99 @@
+"""Shared helpers of the plotting modules: axes creation and checks of what was passed in."""
+
+from __future__ import annotations
+
+#: ``gid`` given to the artists each helper draws, so tests and users can find them.
+GID = "chainsim."
+
+
+def new_ax(ax=None, figsize=(4, 4), projection=None):
+    """``ax`` itself, or the axes of a new figure."""
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        if projection == "3d" and getattr(ax, "name", "") != "3d":
+            raise ValueError("a 3-D view needs 3-D axes: fig.add_subplot(projection='3d')")
+        return ax
+    fig = plt.figure(figsize=figsize, layout="constrained")
+    return fig.add_subplot(projection=projection)
+
+
+def kind(obj) -> str:
+    """A short description of what ``obj`` is, for error messages."""
+    from ..compare import Comparison
+    from ..model import Model
+    from ..statics import BatchResult, StaticResult
+
+    if isinstance(obj, StaticResult):
+        return "a static result (chainsim.solve)"
+    if isinstance(obj, BatchResult):
+        return f"a batch of {len(obj.status_code)} results (pick one with .result(i))"
+    if isinstance(obj, Comparison):
+        return "a comparison (chainsim.compare)"
+    if isinstance(obj, Model):
+        return "a Model (solve it first: chainsim.solve(model))"
+    if hasattr(obj, "data_vars") and hasattr(obj, "dims"):
+        dims = dict(obj.sizes)
+        if "time" in dims:
+            return "an impact time series (a Dataset over time)"
+        if {"output", "parameter"} <= set(dims) and "ST" in obj.data_vars:
+            return "Sobol' indices (chainsim.sweep.sobol)"
+        if {"parameter", "end"} <= set(dims):
+            return "a one-at-a-time (tornado) dataset (chainsim.sweep.tornado)"
+        return f"a sweep dataset over {', '.join(f'{k} ({v})' for k, v in dims.items())}"
+    if hasattr(obj, "dataset") and hasattr(getattr(obj, "dataset"), "data_vars"):
+        return "an impact result"
+    return f"a {type(obj).__name__}"
+
+
+def static(result, fn: str):
+    """``result`` if it is one standing equilibrium, else a TypeError saying what it is."""
+    from ..statics import StaticResult
+
+    if isinstance(result, StaticResult):
+        if not result.ok:
+            raise ValueError(f"{fn}: the result's status is {result.status!r}; it has no "
+                             "equilibrium to draw")
+        return result
+    raise TypeError(f"{fn} draws one static result (chainsim.solve(...)); got {kind(result)}")
+
+
+def dataset(obj, fn: str):
+    """The xarray Dataset in ``obj`` (a Dataset, or a result holding one in ``.dataset``)."""
+    if hasattr(obj, "data_vars"):
+        return obj
+    ds = getattr(obj, "dataset", None)
+    if ds is not None and hasattr(ds, "data_vars"):
+        return ds
+    raise TypeError(f"{fn} needs an xarray.Dataset; got {kind(obj)}")
+
+
+def variable(ds, output: str, fn: str):
+    """``ds[output]``, or a KeyError naming the variables there are."""
+    if output not in ds.data_vars:
+        import difflib
+
+        names = [v for v in ds.data_vars if v not in ("status", "iterations", "residual")]
+        close = difflib.get_close_matches(output, names, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise KeyError(f"{fn}: no variable {output!r} in the dataset{hint}; it has "
+                       f"{', '.join(names[:12])}{' ...' if len(names) > 12 else ''}")
+    return ds[output]
+
+
+def label(name: str, units: str | None = None) -> str:
+    """An axis label from an output or parameter key: ``"pelvis.tilt_deg"`` -> ``pelvis tilt (deg)``."""
+    from ..outputs import OUTPUTS
+    from ..params import REGISTRY
+
+    if units is None and name in OUTPUTS:
+        units = OUTPUTS[name].unit
+    elif units is None and name.replace("both.", "left.", 1) in REGISTRY:
+        units = REGISTRY[name.replace("both.", "left.", 1)].unit
+    base = name
+    for suffix in ("_nm_per_kg", "_n_per_mm", "_deg", "_mm", "_bw", "_kg", "_ms", "_m"):
+        if base.endswith(suffix) and units:
+            base = base[: -len(suffix)]
+            break
+    base = base.replace(".", " ").replace("_", " ")
+    return f"{base} ({units})" if units and units != "1" else base

@@ -1,0 +1,215 @@
+"""Animations (matplotlib.animation): a parameter sweep of the standing chain, and an impact.
+
+Show them in Jupyter with ``IPython.display.HTML(to_html(anim))`` (JavaScript player, no ffmpeg
+needed), or write a GIF with ``save_gif(anim, "pronation.gif")`` (Pillow).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._util import GID, label, static
+from .impact import FORCES, impact_dataset, impact_series
+from .skeleton import COLORS, _finish, check_view, draw_arrow, draw_chain, ground_forces, segments
+
+
+def _frames_2d(view, fn):
+    idx = check_view(view)
+    if view == "3d":
+        raise ValueError(f"{fn} draws a 2-D view: frontal, sagittal or top")
+    return idx
+
+
+def animate_sweep(key="both.pronation_deg", values=np.linspace(-10.0, 15.0, 11), model=None,
+                  view="frontal", outputs=("left.tibial_rotation_deg", "left.navicular_drop_mm"),
+                  exaggerate=1.0, interval=300, fig=None):
+    """Animate the standing chain as one parameter moves (by default a pronation sweep).
+
+    All frames are solved at once by the batch kernel.
+
+    Parameters
+    ----------
+    key : str
+        The parameter that moves (``both.X`` moves both sides).
+    values : array_like
+        Its values, one frame each.
+    model : Model, optional
+        Everything else (default: the default subject).
+    view : {"frontal", "sagittal", "top"}
+    outputs : sequence of str
+        Outputs drawn against the parameter beside the figure, with a marker that follows.
+    exaggerate : float
+        Draw each frame at ``first + exaggerate * (frame - first)``.
+    interval : int
+        Milliseconds per frame.
+    fig : matplotlib.figure.Figure, optional
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        ``anim.chainsim_lines`` holds the moving segments, ``anim.chainsim_results`` the
+        solved frames (a BatchResult) and ``anim.chainsim_figure`` the figure (close it after
+        ``to_html`` so that Jupyter does not show its first frame as well).
+
+    Examples
+    --------
+    >>> anim = animate_sweep(values=[-5, 0, 5, 10])
+    >>> html = to_html(anim)                                        # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation
+
+    from ..model import Model
+    from ..statics import solve_batch
+
+    idx = _frames_2d(view, "animate_sweep")
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or len(values) < 2:
+        raise ValueError("animate_sweep: values must be a 1-D sequence of at least two values")
+    model = model or Model()
+    batch = solve_batch([model.replace({key: float(v)}) for v in values])
+    if not batch.ok.any():
+        raise ValueError(f"animate_sweep: no frame of {key} = {values} stands "
+                         f"(statuses {sorted(set(batch.status))})")
+    frames = [i for i in range(len(values)) if batch.ok[i]]
+    points = [batch.result(i).points() for i in frames]
+    first = points[0]
+    shown = [{k: first[k] + exaggerate * (p[k] - first[k]) for k in first} for p in points]
+
+    fig = fig or plt.figure(figsize=(7.5, 4.5))
+    ax = fig.add_subplot(1, 2, 1)
+    lines = draw_chain(ax, shown[0], view, color="tab:red")
+    draw_chain(ax, first, view, color="0.75", lw=3, zorder=0)
+    _finish(ax, view, {**first, **{f"{k}@{n}": v for n, s in enumerate(shown) for k, v in s.items()}})
+    title = ax.set_title("")
+    axes_out = []
+    markers = []
+    for n, o in enumerate(outputs):
+        a = fig.add_subplot(len(outputs), 2, 2 * n + 2)
+        a.plot(values[frames], batch[o][frames], color="0.4", lw=1)
+        (m,) = a.plot([values[frames[0]]], [batch[o][frames[0]]], "o", color="tab:red")
+        m.set_gid(GID + "marker")
+        a.set_ylabel(label(o), fontsize=8)
+        a.grid(alpha=0.3)
+        markers.append((m, o))
+        axes_out.append(a)
+    if axes_out:
+        axes_out[-1].set_xlabel(label(key))
+    fig.tight_layout()
+
+    def update(k):
+        for ln, (_, p, q) in zip(lines, segments(shown[k])):
+            ln.set_data([p[idx[0]], q[idx[0]]], [p[idx[1]], q[idx[1]]])
+        for m, o in markers:
+            m.set_data([values[frames[k]]], [batch[o][frames[k]]])
+        title.set_text(f"{key} = {values[frames[k]]:.3g}" +
+                       (f"  (x{exaggerate:g})" if exaggerate != 1 else ""))
+        return [*lines, *(m for m, _ in markers), title]
+
+    update(0)
+    anim = FuncAnimation(fig, update, frames=len(frames), interval=interval, blit=False)
+    anim.chainsim_lines = lines
+    anim.chainsim_figure = fig
+    anim.chainsim_results = batch
+    return anim
+
+
+def animate_impact(result, model=None, side="left", view="sagittal", frames=40, scale=0.12,
+                   interval=60, fig=None):
+    """Animate an impact: the force at each level of the chain as an arrow, and the time series.
+
+    The figure stands in its static posture (the impact's dataset holds forces, not motion);
+    at the ground, ankle, knee, hip and L5/S1 of ``side`` an upward arrow grows and shrinks
+    with the force there, next to :func:`impact_series` with a moving time cursor.
+
+    Parameters
+    ----------
+    result : impact result or xarray.Dataset
+        ``chainsim.impact(...)`` or its ``.dataset`` (variables over ``time``, s).
+    model : Model, optional
+        The subject to draw (default: ``result.model`` if it has one, else the default subject).
+    side : {"left", "right"}
+    view : {"sagittal", "frontal"}
+    frames : int
+        Frames, spread evenly over the time series.
+    scale : float
+        Arrow length per body weight (m).
+    interval : int
+        Milliseconds per frame.
+    fig : matplotlib.figure.Figure, optional
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        ``anim.chainsim_arrows`` holds the arrows, ``anim.chainsim_cursor`` the time cursor,
+        ``anim.chainsim_figure`` the figure.
+
+    Examples
+    --------
+    >>> import chainsim as cs
+    >>> anim = animate_impact(cs.impact(None, preset="running_heel_strike"))   # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation
+
+    from ..model import Model
+    from ..statics import solve
+
+    ds = impact_dataset(result, "animate_impact")
+    idx = _frames_2d(view, "animate_impact")
+    model = model or getattr(result, "model", None) or Model()
+    standing = static(solve(model), "animate_impact")
+    pts = standing.points()
+    cop = ground_forces(standing)[side][0]
+    anchors = {"ground": cop, "ankle": pts[f"{side}.ankle"], "knee": pts[f"{side}.knee"],
+               "hip": pts[f"{side}.hip"], "L5/S1": pts["trunk.l5s1"]}
+    keys = [(lab, k.format(s=side)) for lab, k in FORCES if k.format(s=side) in ds.data_vars]
+    t = ds["time"].values
+    steps = np.unique(np.linspace(0, len(t) - 1, max(2, int(frames))).round().astype(int))
+
+    fig = fig or plt.figure(figsize=(8, 4.2))
+    ax = fig.add_subplot(1, 3, 1)
+    draw_chain(ax, pts, view, color="0.3")
+    arrows = {}
+    for lab, k in keys:
+        a = draw_arrow(ax, view, anchors[lab], [0, 0, 1e-6], COLORS["load"] if lab != "ground"
+                       else COLORS["grf"], "load" if lab != "ground" else "grf")
+        arrows[lab] = (a, k)
+    top = max(float(np.nanmax(ds[k].values)) for _, k in keys)
+    ax.update_datalim([[anchors["L5/S1"][idx[0]], anchors["L5/S1"][idx[1]] + top * scale]])
+    _finish(ax, view, pts)
+    ts = fig.add_subplot(1, 3, (2, 3))
+    impact_series(ds, side=side, ax=ts)
+    cursor = ts.axvline(t[0] * 1e3, color="k", lw=0.8)
+    cursor.set_gid(GID + "cursor")
+    fig.tight_layout()
+
+    def update(n):
+        i = steps[n]
+        for lab, (a, k) in arrows.items():
+            p = anchors[lab]
+            f = float(ds[k].values[i])
+            a.set_positions((p[idx[0]], p[idx[1]]), (p[idx[0]], p[idx[1]] + f * scale))
+        cursor.set_xdata([t[i] * 1e3, t[i] * 1e3])
+        ax.set_title(f"t = {t[i] * 1e3:.0f} ms")
+        return [a for a, _ in arrows.values()] + [cursor]
+
+    update(0)
+    anim = FuncAnimation(fig, update, frames=len(steps), interval=interval, blit=False)
+    anim.chainsim_arrows = {lab: a for lab, (a, _) in arrows.items()}
+    anim.chainsim_cursor = cursor
+    anim.chainsim_figure = fig
+    return anim
+
+
+def to_html(anim) -> str:
+    """The animation as self-contained HTML with a JavaScript player (for Jupyter's ``HTML``)."""
+    return anim.to_jshtml()
+
+
+def save_gif(anim, path, fps=5, dpi=70):
+    """Write the animation as a GIF (Pillow); returns the path."""
+    from matplotlib.animation import PillowWriter
+
+    anim.save(str(path), writer=PillowWriter(fps=fps), dpi=dpi)
+    return path
