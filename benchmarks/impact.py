@@ -29,7 +29,6 @@ def main():
 
     import chainsim as cs
     from chainsim import dynamics as D
-    from chainsim.core import layout as L
     from chainsim.export import to_mjcf
 
     n, h, dur = a.n, 2e-4, 0.2

@@ -8,7 +8,8 @@ Measures, in one run:
   stiffness 30..400 N/mm x ``both.pronation_deg`` -10..15) with one thread and with all of
   numba's threads, after a warm-up (so without the one-off compilation), median of repeats;
 * the route a user would otherwise take: ``scipy.optimize.minimize`` of the same compiled energy
-  V(q; r) from the solver's neutral initial guess, on a 10 x 10 sub-grid of those points.  scipy
+  V(q; r) from the solver's own initial guess (``initial_guess(loaded=True)``, where chainsim
+  starts), on a 10 x 10 sub-grid of those points.  scipy
   is handed the postural setpoints r that chainsim found, which it could not know by itself
   (chainsim finds them as part of its solve), so the ratio is conservative;
 * the time of a new Python process's ``import chainsim; chainsim.solve()`` with the numba cache
@@ -112,7 +113,7 @@ def scipy_route(b, idx, method):
             opts = {"gtol": TOL * mg}
         e = Energy(b.theta[i], b.r[i])
         q0, r0 = np.zeros(layout.NQ), np.zeros(layout.NR)
-        solver.initial_guess(b.theta[i], energy.new_work(), q0, r0)
+        solver.initial_guess(b.theta[i], energy.new_work(), q0, r0, True)   # chainsim's start
         t = time.perf_counter()
         if value_only:
             o = scipy.optimize.minimize(lambda q: e.fun(q)[0], q0, method=method, options=opts)
@@ -204,7 +205,7 @@ def main():
     print("| measure | value | target | met |\n|---|---|---|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")
-    print(f"\nscipy routes: scipy.optimize.minimize(V(q; r), x0 = the solver's neutral initial "
+    print(f"\nscipy routes: scipy.optimize.minimize(V(q; r), x0 = the solver's own initial "
           f"guess) on the {len(idx)} points of a 10 x 10 sub-grid that chainsim solved.  "
           f"{DEFAULT} (scipy's default) gets the energy's value only (gtol 1e-6 body weights: "
           f"finite differences reach no further); the others get chainsim's compiled gradient "

@@ -178,6 +178,18 @@ def scale(stiffness_n_per_mm, body_mass, foot_length):
     """
     k, m, lf = np.broadcast_arrays(np.asarray(stiffness_n_per_mm, float) * 1e3,
                                    np.asarray(body_mass, float), np.asarray(foot_length, float))
+    if k.size > 1:
+        # a sweep repeats feet: solve each distinct (k, m, lf) once (elementwise, so the same
+        # bits as solving every element)
+        rows, inverse = np.unique(np.stack([k.ravel(), m.ravel(), lf.ravel()], 1), axis=0,
+                                  return_inverse=True)
+        if len(rows) < k.size:
+            return _scale(*rows.T)[inverse.ravel()].reshape(k.shape)
+    return _scale(k, m, lf)
+
+
+def _scale(k, m, lf):
+    """``scale`` of arrays of stiffness ``k`` (N/m), body mass and foot length."""
     # the deflection m g / (2 k) fixes the arch angle; the scale makes the load m g / 2
     target = m * GRAVITY / (2 * k * lf)
     top = truss_state(0.0)[1]

@@ -19,7 +19,7 @@ import sys
 
 from .model import Model
 from .outputs import OUTPUTS, PUBLIC
-from .params import INSOLE, REGISTRY, SIDE, SUBJECT, ParameterError
+from .params import INSOLE, SIDE, SUBJECT, ParameterError
 
 
 class _Parser(argparse.ArgumentParser):

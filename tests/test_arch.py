@@ -102,6 +102,10 @@ def test_scale_is_vectorised_elementwise():
     together = arch.scale(k, 70.0, 0.25)
     alone = np.array([arch.scale(x, 70.0, 0.25) for x in k])
     assert np.array_equal(together, alone)
+    # repeated feet (solved once each) too
+    k2, m2 = np.array([30.0, 95.5, 30.0, 400.0, 95.5]), np.array([70.0, 70.0, 70.0, 80.0, 70.0])
+    alone = np.array([arch.scale(x, y, 0.25) for x, y in zip(k2, m2)])
+    assert np.array_equal(arch.scale(k2, m2, 0.25), alone)
     # and the scale does what it says: the truss at that scale carries m g / 2
     assert np.allclose(arch.scale(arch.STIFFNESS_DEFAULT, arch.KER_DONOR_MASS, arch.KER_FOOT_LENGTH),
                        1.0, rtol=1e-3)

@@ -97,7 +97,6 @@ def test_writes_and_reloads(tmp_path):
 def test_gravity_matches_random_postures():
     """Without loads, OpenSim's inverse dynamics (zero accelerations) is chainsim's
     generalized gravity, for random postures (relative 1e-8)."""
-    th = eom  # noqa: F841
     from chainsim.export.mjcf import theta_of
 
     theta = theta_of(None)

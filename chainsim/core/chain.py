@@ -187,14 +187,22 @@ def add_pair_stiffness(pa, la, pb, lb, d, k, extra, xval, axes, origins, u, gmap
             u[j] = 0.0
             continue
         uj = 0.0
-        for p, last, sg in ((pb, lb, 1.0), (pa, la, -1.0)):
-            if j <= last:
-                r0 = p[0] - origins[j, 0]
-                r1 = p[1] - origins[j, 1]
-                r2 = p[2] - origins[j, 2]
-                uj += sg * (axes[j, 0] * (r1 * d[2] - r2 * d[1])
-                            + axes[j, 1] * (r2 * d[0] - r0 * d[2])
-                            + axes[j, 2] * (r0 * d[1] - r1 * d[0]))
+        # (both points written out: a loop over a tuple of arrays costs reference counting,
+        # about a third of the energy's evaluation)
+        if j <= lb:
+            r0 = pb[0] - origins[j, 0]
+            r1 = pb[1] - origins[j, 1]
+            r2 = pb[2] - origins[j, 2]
+            uj += (axes[j, 0] * (r1 * d[2] - r2 * d[1])
+                   + axes[j, 1] * (r2 * d[0] - r0 * d[2])
+                   + axes[j, 2] * (r0 * d[1] - r1 * d[0]))
+        if j <= la:
+            r0 = pa[0] - origins[j, 0]
+            r1 = pa[1] - origins[j, 1]
+            r2 = pa[2] - origins[j, 2]
+            uj -= (axes[j, 0] * (r1 * d[2] - r2 * d[1])
+                   + axes[j, 1] * (r2 * d[0] - r0 * d[2])
+                   + axes[j, 2] * (r0 * d[1] - r1 * d[0]))
         if j == extra:
             uj += xval
         u[j] = gsign[j] * uj

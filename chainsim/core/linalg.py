@@ -75,3 +75,35 @@ def lu_solve_small(M, b, x):
             t -= M[i, j] * x[j]
         x[i] = t / M[i, i]
     return True
+
+
+@jit
+def cho_solve5(L, B, X):
+    """Solve ``L L^T X = B`` for the five columns of ``B`` (n, 5) side by side.
+
+    Each column sees exactly the operations of ``cho_solve`` in the same order (so the same
+    bits); five running sums in registers let the processor overlap their dependency chains.
+    """
+    n = B.shape[0]
+    for i in range(n):
+        t0, t1, t2, t3, t4 = B[i, 0], B[i, 1], B[i, 2], B[i, 3], B[i, 4]
+        for k in range(i):
+            lik = L[i, k]
+            t0 -= lik * X[k, 0]
+            t1 -= lik * X[k, 1]
+            t2 -= lik * X[k, 2]
+            t3 -= lik * X[k, 3]
+            t4 -= lik * X[k, 4]
+        d = L[i, i]
+        X[i, 0], X[i, 1], X[i, 2], X[i, 3], X[i, 4] = t0 / d, t1 / d, t2 / d, t3 / d, t4 / d
+    for i in range(n - 1, -1, -1):
+        t0, t1, t2, t3, t4 = X[i, 0], X[i, 1], X[i, 2], X[i, 3], X[i, 4]
+        for k in range(i + 1, n):
+            lki = L[k, i]
+            t0 -= lki * X[k, 0]
+            t1 -= lki * X[k, 1]
+            t2 -= lki * X[k, 2]
+            t3 -= lki * X[k, 3]
+            t4 -= lki * X[k, 4]
+        d = L[i, i]
+        X[i, 0], X[i, 1], X[i, 2], X[i, 3], X[i, 4] = t0 / d, t1 / d, t2 / d, t3 / d, t4 / d

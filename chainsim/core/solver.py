@@ -14,12 +14,16 @@ import numpy as np
 
 from .energy import contact_state, kinematics, new_work, set_reference, side, total_energy
 from .jit import jit
-from .linalg import cho_solve, cholesky, lu_solve_small
+from .linalg import cho_solve, cho_solve5, cholesky, lu_solve_small
 from .layout import (
     ANKLE, C_HEEL_M, C_MT1, CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_HAT_MASS, G_LUMBAR_K, G_MASS, G_TRUNK,
     G_UPRIGHT_K, HIP_ADD, NCF, NCONTACT, NQ, NR, Q_LEFT, Q_LUMBAR, Q_RIGHT, R_ANKLE, R_HIP,
-    R_LUMBAR_BEND, R_LUMBAR_EXT, S_CONTACT, S_DRIVE, S_KIN, S_REST, TOE, DRIVEN,
+    R_LUMBAR_BEND, R_LUMBAR_EXT, S_ARCH, S_CONTACT, S_DRIVE, S_FOOT, S_KIN, S_REST, TOE, DRIVEN,
+    ARCH, SUBTALAR,
 )
+from .._generated.model import arch
+
+assert NR + 1 == 5, "_postural_step solves g and the NR columns of dg/dr with cho_solve5"
 
 # status codes (chainsim.statics.STATUS names them)
 OK, NOT_CONVERGED, NONFINITE, UNSTABLE, NO_CONTACT, STALLED, SLIPPING, UNBALANCED = range(8)
@@ -28,6 +32,13 @@ STATUS_NAMES = ("ok", "not_converged", "nonfinite", "unstable", "no_contact", "s
 
 MAX_ANGLE_STEP = 0.25      # rad per Newton step
 MAX_SHIFT_STEP = 0.02      # m per Newton step
+# the solver's start (initial_guess(loaded=True)); fitted to the default subject's equilibria on
+# the benchmark grid (arch stiffness 30..400 N/mm, pronation -10..15 deg): they only shorten the
+# way to the equilibrium, which does not depend on them
+ARCH_GUESS_LEVER = 0.12    # arch moment per (half body weight x truncated foot length): 0.11..0.13
+ARCH_GUESS_NEWTON = 12     # Newton steps for that arch angle
+SUBTALAR_GUESS_SHARE = 0.72    # loaded subtalar angle ~ share x rest angle + loaded eversion
+SUBTALAR_GUESS_LOADED = 0.045  # rad
 PRELOAD = 0.003            # initial guess: feet pressed 3 mm into their supports
 POSTURAL_SWITCH = math.inf     # below this force residual (body weights) the setpoints move ...
 POSTURAL_SWITCH_MIN = 1e-4 # ... or below this one, in the cautious second attempt
@@ -36,18 +47,46 @@ POSTURAL_SLACK = 1.0       # force residual (body weights) a postural step may l
 
 
 @jit
-def initial_guess(theta, w, q, r):
+def _arch_guess(s, moment):
+    """Arch angle (from its rest) at which the arch law of side block ``s`` carries ``moment``."""
+    a = S_ARCH
+    A, rho, c1, c2, c3 = s[a], s[a + 1], s[a + 2], s[a + 3], s[a + 4]
+    if not (A > 0.0 and c1 > 0.0):
+        return 0.0
+    x = 0.0
+    for _ in range(ARCH_GUESS_NEWTON):     # convex and increasing for x >= 0: Newton converges
+        _, m, k = arch(x, A, rho, c1, c2, c3)
+        x -= (m - moment) / k
+    return x
+
+
+@jit
+def initial_guess(theta, w, q, r, loaded=False):
     """Neutral posture with both feet touching their supports.
 
     Each foot is pitched to the slope between its heel and forefoot supports (a heel lift),
     the pelvis lowered, and rolled where the legs differ in length, with the legs and trunk
     kept vertical (the ankle, hip and lumbar tone setpoints follow).  Also stores the neutral
     centre of mass as the balance reference.
+
+    ``loaded`` (the solver's start): each arch is first flattened as under half the body
+    weight and each subtalar joint turned toward where a loaded foot settles, the two
+    coordinates that carry most of the way from the neutral posture to the equilibrium (the
+    ankle's pitch then keeps heel and forefoot on their supports).  A function of the model's
+    own parameters only.
     """
-    set_reference(theta, w, q)
-    q[:] = 0.0
-    kinematics(q, theta, w)
+    set_reference(theta, w, q)            # (leaves the kinematics of q = 0 in w)
     points = w.points
+    if loaded:
+        mg = theta[G_MASS] * theta[G_GRAVITY]
+        for k in range(2):
+            s = side(theta, k)
+            q0 = Q_LEFT if k == 0 else Q_RIGHT
+            q[q0 + SUBTALAR] = (SUBTALAR_GUESS_SHARE * s[S_REST + SUBTALAR]
+                                + SUBTALAR_GUESS_LOADED)
+            q[q0 + ARCH] = s[S_REST + ARCH] + _arch_guess(
+                s, ARCH_GUESS_LEVER * 0.5 * mg * s[S_FOOT])
+        kinematics(q, theta, w)
     pitch = np.zeros(2)
     for k in range(2):
         s = side(theta, k)
@@ -145,15 +184,17 @@ def _postural_step(ws, fixed):
     With ``H`` factored, dq = -H^-1 (g + B dr) and A^T dq = -C give a 4 x 4 system for dr.
     Returns False when the system is singular.
     """
-    w, g, H, L, dq, qt, gt, Ht, r, rt, dr, X, y = ws
+    w, g, H, L, dq, qt, gt, Ht, r, rt, dr, _, _ = ws
     B, A, C = w.B, w.A, w.C
+    # columns g, then dg/dr (free coordinates only), solved side by side
+    R = np.empty((NQ, NR + 1))
     for i in range(NQ):
-        gt[i] = g[i]
-    cho_solve(L, gt, y)
-    for k in range(NR):
-        for i in range(NQ):
-            gt[i] = 0.0 if fixed[i] else B[i, k]
-        cho_solve(L, gt, X[:, k])
+        R[i, 0] = g[i]
+        for k in range(NR):
+            R[i, k + 1] = 0.0 if fixed[i] else B[i, k]
+    Y = np.empty((NQ, NR + 1))
+    cho_solve5(L, R, Y)
+    y, X = Y[:, 0], Y[:, 1:]
     M = np.zeros((NR, NR))
     rhs = np.zeros(NR)
     for a in range(NR):
@@ -218,7 +259,7 @@ def solve(theta, q, r, tol, max_iter, ws):
 def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
     """One run of the solver from the initial guess (see ``solve``)."""
     w, g, H, L, dq, qt, gt, Ht, _, rt, dr, _, _ = ws
-    initial_guess(theta, w, q, r)
+    initial_guess(theta, w, q, r, True)
     mg = theta[G_MASS] * theta[G_GRAVITY]
     fixed = np.zeros(NQ, dtype=np.bool_)
     for i in range(NQ):
@@ -251,7 +292,12 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
                 if stall > patience:
                     return UNBALANCED, it, res
         accepted = False
-        if res < switch and cholesky(H, 0.0, L) and _postural_step(ws, fixed):
+        factored = False           # whether H (shift 0) was factored this iteration: ok0, L
+        ok0 = False
+        if res < switch:
+            ok0 = cholesky(H, 0.0, L)
+            factored = True
+        if res < switch and ok0 and _postural_step(ws, fixed):
             _cap(dq, dr, 4.0)         # Newton steps of the full system may go further
             before = _merit(res, w.C, theta, mg)
             alpha = 1.0
@@ -277,7 +323,8 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
             for k in range(NR):
                 rt[k] = r[k]
             for attempt in range(60):
-                if not cholesky(H, lam, L):
+                # (H itself was factored above: not again)
+                if not (ok0 if lam == 0.0 and factored else cholesky(H, lam, L)):
                     lam = max(4.0 * lam, lam_floor)
                     continue
                 for i in range(NQ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._util import GID, new_ax, static
-from .skeleton import _finish, _VIEWS, check_view, draw_chain
+from .skeleton import _finish, check_view, draw_chain
 
 #: The landmarks whose displacement :func:`overlay` highlights.
 LANDMARKS = tuple(f"{s}.{p}" for s in ("left", "right")

@@ -21,13 +21,12 @@ from __future__ import annotations
 import math
 
 from ..._generated.model import LEG_POINT_LAST, contact
-from ..energy import LEFT, RIGHT, contact_state, side
+from ..energy import LEFT, RIGHT, side
 from ..jit import jit
 from ..layout import (
     CONTACT_POINTS, G_FRICTION, NCF, NCONTACT, S_CONTACT, S_CUSHION_DAMPING, S_SHEAR,
     S_TISSUE_DAMPING,
 )
-from .rigid import add_point_force, point_velocity
 
 #: Compression of a cushioning layer over which its damper engages (m; assumption).
 CUSHION_RAMP = 1e-3
@@ -46,32 +45,35 @@ def tangents(nx, ny, nz, t1, t2):
 
 
 @jit
-def add_point_stiffness(p, last, n, kn, t1, t2, kt, axes, origins, u, gmap, gsign, H):
+def add_point_stiffness(p0, p1, p2, last, n0, n1, n2, kn, t1, t2, kt, ch, axes, origins, u, gmap,
+                        gsign, H):
     """H += kn un un^T + kt (u1 u1^T + u2 u2^T), u_j = d . dp/dq_j for d = n, t1, t2 (upper
-    triangle; ``chain.add_stiffness`` for three directions in one pass, ``u`` (3, NCHAIN))."""
+    triangle; ``chain.add_stiffness`` for three directions in one pass, ``u`` (3, NCHAIN)), for
+    the point ``p`` of chain ``ch``."""
     m = last + 1
     for j in range(m):
         if j < 3:
-            u[0, j] = gsign[j] * n[j]
-            u[1, j] = gsign[j] * t1[j]
-            u[2, j] = gsign[j] * t2[j]
+            sg = gsign[ch, j]
+            u[0, j] = sg * (n0 if j == 0 else (n1 if j == 1 else n2))
+            u[1, j] = sg * t1[j]
+            u[2, j] = sg * t2[j]
         else:
-            r0 = p[0] - origins[j, 0]
-            r1 = p[1] - origins[j, 1]
-            r2 = p[2] - origins[j, 2]
+            r0 = p0 - origins[ch, j, 0]
+            r1 = p1 - origins[ch, j, 1]
+            r2 = p2 - origins[ch, j, 2]
             # d . (w x r) = (r x w) . d
-            c0 = r1 * axes[j, 2] - r2 * axes[j, 1]
-            c1 = r2 * axes[j, 0] - r0 * axes[j, 2]
-            c2 = r0 * axes[j, 1] - r1 * axes[j, 0]
-            sg = gsign[j]
-            u[0, j] = sg * (c0 * n[0] + c1 * n[1] + c2 * n[2])
+            c0 = r1 * axes[ch, j, 2] - r2 * axes[ch, j, 1]
+            c1 = r2 * axes[ch, j, 0] - r0 * axes[ch, j, 2]
+            c2 = r0 * axes[ch, j, 1] - r1 * axes[ch, j, 0]
+            sg = gsign[ch, j]
+            u[0, j] = sg * (c0 * n0 + c1 * n1 + c2 * n2)
             u[1, j] = sg * (c0 * t1[0] + c1 * t1[1] + c2 * t1[2])
             u[2, j] = sg * (c0 * t2[0] + c1 * t2[1] + c2 * t2[2])
     for j in range(m):
         a0, a1, a2 = kn * u[0, j], kt * u[1, j], kt * u[2, j]
-        gj = gmap[j]
+        gj = gmap[ch, j]
         for i in range(j + 1):
-            H[gmap[i], gj] += u[0, i] * a0 + u[1, i] * a1 + u[2, i] * a2
+            H[gmap[ch, i], gj] += u[0, i] * a0 + u[1, i] * a1 + u[2, i] * a2
 
 
 @jit
@@ -85,36 +87,48 @@ def contact_forces(theta, ws, cq, cv, jac, damping):
     cushion dampers (and the shear damper) on.
     """
     w = ws.w
+    _contact_forces(theta, w.points, ws.V, w.axes, w.origins, w.gmap, w.gsign, ws.anchors,
+                    ws.cforce, ws.cnormal, ws.cslip, ws.fext, ws.tmp, ws.u3, ws.Jm, cq, cv, jac,
+                    damping)
+
+
+@jit
+def _contact_forces(theta, points, V, axes, origins, gmap, gsign, anchors, cforce, cnormal,
+                    cslip, fext, tmp, u3, Jm, cq, cv, jac, damping):
+    """``contact_forces`` on the workspace's arrays (``eom._evaluate``; points and vectors as
+    scalars: no array slices, which numba counts references to)."""
     mu = theta[G_FRICTION]
-    t1 = ws.tmp[0:3]
-    t2 = ws.tmp[3:6]
-    vp = ws.vec
-    f = ws.tmp2[0:3]
+    t1 = tmp[0:3]
+    t2 = tmp[3:6]
     for ch in (LEFT, RIGHT):
         k = ch - 1
         s = side(theta, k)
-        pts = w.points[ch]
         alpha = s[S_TISSUE_DAMPING] if damping else 0.0
         kt = s[S_SHEAR]
         ct = s[S_SHEAR + 1] if damping else 0.0
         for ci in range(NCONTACT):
-            ws.cforce[k, ci, 0] = 0.0
-            ws.cforce[k, ci, 1] = 0.0
-            ws.cforce[k, ci, 2] = 0.0
-            ws.cnormal[k, ci] = 0.0
-            ws.cslip[k, ci] = 0.0
+            cforce[k, ci, 0] = 0.0
+            cforce[k, ci, 1] = 0.0
+            cforce[k, ci, 2] = 0.0
+            cnormal[k, ci] = 0.0
+            cslip[k, ci] = 0.0
             b = S_CONTACT + NCF * ci
             kn = s[b + 4]
             if kn == 0.0:
                 continue
             pt = CONTACT_POINTS[ci]
             last = LEG_POINT_LAST[pt]
-            p = pts[pt]
-            pen, nx, ny, nz = contact_state(s, ci, p)
+            p0, p1, p2 = points[ch, pt, 0], points[ch, pt, 1], points[ch, pt, 2]
+            # energy.contact_state
+            nx, ny, nz = s[b], s[b + 1], s[b + 2]
+            pen = s[b + 3] - (nx * p0 + ny * p1 + nz * p2)
             if pen <= 0.0:
                 continue
-            point_velocity(ws.V[ch, last], p, vp)
-            pend = -(nx * vp[0] + ny * vp[1] + nz * vp[2])       # penetration rate
+            # rigid.point_velocity
+            vp0 = V[ch, last, 3] + V[ch, last, 1] * p2 - V[ch, last, 2] * p1
+            vp1 = V[ch, last, 4] + V[ch, last, 2] * p0 - V[ch, last, 0] * p2
+            vp2 = V[ch, last, 5] + V[ch, last, 0] * p1 - V[ch, last, 1] * p0
+            pend = -(nx * vp0 + ny * vp1 + nz * vp2)               # penetration rate
             _, fel, kel = contact(pen, kn, s[b + 5])
             # the layer's damper engages over its first millimetre of compression (x_c = its
             # share of the penetration): no jump in force at touchdown (assumption)
@@ -128,15 +142,16 @@ def contact_forces(theta, ws, cq, cv, jac, damping):
             cdn = fel * alpha + cc                                # dN/d(pen')
             # shear: spring from the anchor, damper on the sliding velocity, friction cone
             tangents(nx, ny, nz, t1, t2)
-            a = ws.anchors[k, ci]
+            a0, a1, a2 = anchors[k, ci, 0], anchors[k, ci, 1], anchors[k, ci, 2]
+            anchored = not math.isnan(a0)
             ft1 = 0.0
             ft2 = 0.0
-            if not math.isnan(a[0]):
-                d0, d1, d2 = p[0] - a[0], p[1] - a[1], p[2] - a[2]
+            if anchored:
+                d0, d1, d2 = p0 - a0, p1 - a1, p2 - a2
                 u1 = t1[0] * d0 + t1[1] * d1 + t1[2] * d2
                 u2 = t2[0] * d0 + t2[1] * d1 + t2[2] * d2
-                w1 = t1[0] * vp[0] + t1[1] * vp[1] + t1[2] * vp[2]
-                w2 = t2[0] * vp[0] + t2[1] * vp[1] + t2[2] * vp[2]
+                w1 = t1[0] * vp0 + t1[1] * vp1 + t1[2] * vp2
+                w2 = t2[0] * vp0 + t2[1] * vp1 + t2[2] * vp2
                 ft1 = -kt * u1 - ct * w1
                 ft2 = -kt * u2 - ct * w2
                 ftn = math.sqrt(ft1 * ft1 + ft2 * ft2)
@@ -144,19 +159,25 @@ def contact_forces(theta, ws, cq, cv, jac, damping):
                     sc = mu * fn / ftn
                     ft1 *= sc
                     ft2 *= sc
-                    ws.cslip[k, ci] = 1.0
-            for i in range(3):
-                f[i] = fn * (nx if i == 0 else (ny if i == 1 else nz)) + ft1 * t1[i] + ft2 * t2[i]
-                ws.cforce[k, ci, i] = f[i]
-            ws.cnormal[k, ci] = fn
-            add_point_force(p, f, ws.fext[ch, last])
+                    cslip[k, ci] = 1.0
+            f0 = fn * nx + ft1 * t1[0] + ft2 * t2[0]
+            f1 = fn * ny + ft1 * t1[1] + ft2 * t2[1]
+            f2 = fn * nz + ft1 * t1[2] + ft2 * t2[2]
+            cforce[k, ci, 0] = f0
+            cforce[k, ci, 1] = f1
+            cforce[k, ci, 2] = f2
+            cnormal[k, ci] = fn
+            # rigid.add_point_force
+            fext[ch, last, 0] += p1 * f2 - p2 * f1
+            fext[ch, last, 1] += p2 * f0 - p0 * f2
+            fext[ch, last, 2] += p0 * f1 - p1 * f0
+            fext[ch, last, 3] += f0
+            fext[ch, last, 4] += f1
+            fext[ch, last, 5] += f2
             if jac:
-                f[0], f[1], f[2] = nx, ny, nz
-                ktt = cq * kt + cv * ct if ws.cslip[k, ci] == 0.0 and not math.isnan(a[0]) \
-                    else 0.0
-                add_point_stiffness(p, last, f, cq * kdn + cv * cdn, t1, t2, ktt,
-                                    w.axes[ch], w.origins[ch], ws.u3, w.gmap[ch],
-                                    w.gsign[ch], ws.Jm)
+                ktt = cq * kt + cv * ct if cslip[k, ci] == 0.0 and anchored else 0.0
+                add_point_stiffness(p0, p1, p2, last, nx, ny, nz, cq * kdn + cv * cdn, t1, t2,
+                                    ktt, ch, axes, origins, u3, gmap, gsign, Jm)
 
 
 @jit
@@ -166,30 +187,39 @@ def update_anchors(theta, ws):
 
     Uses the kinematics and contact forces of the last ``eom.evaluate`` (at the new state).
     """
-    w = ws.w
+    _update_anchors(theta, ws.w.points, ws.anchors, ws.cnormal, ws.tmp)
+
+
+@jit
+def _update_anchors(theta, points, anchors, cnormal, tmp):
+    """``update_anchors`` on the workspace's arrays."""
     mu = theta[G_FRICTION]
-    t1 = ws.tmp[0:3]
-    t2 = ws.tmp[3:6]
+    t1 = tmp[0:3]
+    t2 = tmp[3:6]
     for ch in (LEFT, RIGHT):
         k = ch - 1
         s = side(theta, k)
         kt = s[S_SHEAR]
         for ci in range(NCONTACT):
-            a = ws.anchors[k, ci]
             b = S_CONTACT + NCF * ci
-            p = w.points[ch, CONTACT_POINTS[ci]]
-            pen, nx, ny, nz = contact_state(s, ci, p)
+            pt = CONTACT_POINTS[ci]
+            p0, p1, p2 = points[ch, pt, 0], points[ch, pt, 1], points[ch, pt, 2]
+            # energy.contact_state
+            nx, ny, nz = s[b], s[b + 1], s[b + 2]
+            pen = s[b + 3] - (nx * p0 + ny * p1 + nz * p2)
             if s[b + 4] == 0.0 or pen <= 0.0:
-                a[0] = math.nan
-                a[1] = math.nan
-                a[2] = math.nan
+                anchors[k, ci, 0] = math.nan
+                anchors[k, ci, 1] = math.nan
+                anchors[k, ci, 2] = math.nan
                 continue
-            if math.isnan(a[0]):
-                a[0], a[1], a[2] = p[0], p[1], p[2]
+            if math.isnan(anchors[k, ci, 0]):
+                anchors[k, ci, 0], anchors[k, ci, 1], anchors[k, ci, 2] = p0, p1, p2
                 continue
-            fn = ws.cnormal[k, ci]
+            fn = cnormal[k, ci]
             tangents(nx, ny, nz, t1, t2)
-            d0, d1, d2 = p[0] - a[0], p[1] - a[1], p[2] - a[2]
+            d0 = p0 - anchors[k, ci, 0]
+            d1 = p1 - anchors[k, ci, 1]
+            d2 = p2 - anchors[k, ci, 2]
             u1 = t1[0] * d0 + t1[1] * d1 + t1[2] * d2
             u2 = t2[0] * d0 + t2[1] * d1 + t2[2] * d2
             un = math.sqrt(u1 * u1 + u2 * u2)
@@ -197,4 +227,4 @@ def update_anchors(theta, ws):
             if un > umax:          # slide the anchor along the displacement
                 sc = 1.0 - umax / un
                 for i in range(3):
-                    a[i] += sc * (u1 * t1[i] + u2 * t2[i])
+                    anchors[k, ci, i] += sc * (u1 * t1[i] + u2 * t2[i])

@@ -29,8 +29,8 @@ from ..layout import (
     S_TOES_MASS,
 )
 from . import rigid
-from .contact import contact_forces
-from .forces import fascia_forces, joint_forces
+from .contact import _contact_forces
+from .forces import _fascia_forces, joint_forces
 
 #: Chain coordinate after which each leg body hangs, and its frame (LEG_SEGMENTS index).
 THIGH, SHANK, REARFOOT, FOREFOOT, TOES = 8, 11, 13, 15, 16
@@ -52,7 +52,7 @@ def new_dyn_work():
     """Allocate the workspace of the equations of motion."""
     return DynWork(
         new_work(),
-        np.zeros((3, NCHAIN, 6)), np.zeros((3, NCHAIN, 10)), np.zeros((NCHAIN, 10)),
+        np.zeros((3, NCHAIN, 6)), np.zeros((3, NCHAIN, 10)), np.zeros((3, NCHAIN, 10)),
         np.zeros((3, NCHAIN, 6)), np.zeros((3, NCHAIN, 6)), np.zeros((3, NCHAIN, 6)),
         np.zeros((3, NCHAIN, 6)), np.zeros((3, NCHAIN)), np.zeros((3, NCHAIN)),
         np.zeros(6), np.zeros(6), np.zeros(3), np.zeros(3),
@@ -72,9 +72,12 @@ def chain_size(c):
 @jit
 def body_inertias(theta, ws):
     """World inertia (m, h, J) of every body, at the coordinate it hangs after (``ws.Ib``)."""
-    w, Ib, c = ws.w, ws.Ib, ws.c
+    _body_inertias(theta, ws.w.frames, ws.w.points, ws.Ib, ws.c)
+
+
+@jit
+def _body_inertias(theta, fr, pts, Ib, c):
     Ib[:, :, :] = 0.0
-    fr, pts = w.frames, w.points
     rigid.body_inertia(theta[G_PELVIS_MASS], pts[TRUNK, 0], fr[TRUNK, 0],
                        theta[G_PELVIS_INERTIA:G_PELVIS_INERTIA + 3], Ib[TRUNK, PELVIS_AT])
     rigid.body_inertia(theta[G_HAT_MASS], pts[TRUNK, 2], fr[TRUNK, 1],
@@ -100,11 +103,20 @@ def body_inertias(theta, ws):
 @jit
 def chain_velocities(v, ws):
     """Chain coordinate velocities from the global ones (mirrored pelvis for the right leg)."""
-    w = ws.w
+    _chain_velocities(v, ws.w.gmap, ws.w.gsign, ws.qd)
+
+
+@jit
+def _chain_velocities(v, gmap, gsign, qd):
     for ch in range(3):
         n = chain_size(ch)
         for j in range(n):
-            ws.qd[ch, j] = w.gsign[ch, j] * v[w.gmap[ch, j]]
+            qd[ch, j] = gsign[ch, j] * v[gmap[ch, j]]
+
+
+# The hot path passes plain arrays, not the workspace: numba counts references to every array
+# of a tuple it receives (some 60 atomic increments and decrements per call), which cost about
+# a third of an impact's time.  The functions taking ``ws`` unpack it and call these kernels.
 
 
 @jit
@@ -112,24 +124,34 @@ def prepare(q, v, theta, ws, gravity_on):
     """Kinematics, spatial axes, body inertias and the Newton-Euler forward pass (qdd = 0)."""
     w = ws.w
     kinematics(q, theta, w)
-    chain_velocities(v, ws)
-    body_inertias(theta, ws)
+    _prepare(v, theta, gravity_on, w.axes, w.origins, w.points, w.frames, w.gmap, w.gsign,
+             ws.qd, ws.Ib, ws.c, ws.S, ws.V, ws.A, ws.qdd)
+
+
+@jit
+def _prepare(v, theta, gravity_on, axes, origins, points, frames, gmap, gsign, qd, Ib, c, S, V,
+             A, qdd):
+    """``prepare`` after ``kinematics``."""
+    _chain_velocities(v, gmap, gsign, qd)
+    _body_inertias(theta, frames, points, Ib, c)
     g = theta[G_GRAVITY] if gravity_on else 0.0
-    ws.qdd[:, :] = 0.0
+    qdd[:, :] = 0.0
     for ch in range(3):
         n = chain_size(ch)
-        rigid.spatial_axes(n, w.axes[ch], w.origins[ch], ws.S[ch])
-        rigid.forward_pass(n, ws.S[ch], ws.qd[ch], ws.qdd[ch], g, ws.V[ch], ws.A[ch], ws.tmp)
+        rigid.spatial_axes(n, ch, axes, origins, S)
+        rigid.forward_pass(n, ch, S, qd, qdd, g, V, A)
 
 
 @jit
 def mass_matrix(ws):
     """Fill ``ws.M`` (full, symmetric) from the prepared state."""
-    M, w = ws.M, ws.w
+    _mass_matrix(ws.S, ws.Ib, ws.comp, ws.w.gmap, ws.w.gsign, ws.M)
+
+
+@jit
+def _mass_matrix(S, Ib, comp, gmap, gsign, M):
     M[:, :] = 0.0
-    for ch in range(3):
-        rigid.mass_matrix(chain_size(ch), ws.S[ch], ws.Ib[ch], ws.comp, w.gmap[ch],
-                          w.gsign[ch], M, ws.tmp)
+    rigid.mass_matrix((NTRUNK, NCHAIN, NCHAIN), S, Ib, comp, gmap, gsign, M)
     for j in range(NQ):
         for i in range(j + 1, NQ):
             M[i, j] = M[j, i]
@@ -139,11 +161,14 @@ def mass_matrix(ws):
 def newton_euler(ws):
     """Backward pass of all chains: ``ws.tau = b(q, qd) - J^T f_ext`` (global), and the
     wrenches ``ws.F``."""
-    w = ws.w
-    ws.tau[:] = 0.0
+    _newton_euler(ws.S, ws.Ib, ws.V, ws.A, ws.fext, ws.w.gmap, ws.w.gsign, ws.F, ws.tau)
+
+
+@jit
+def _newton_euler(S, Ib, V, A, fext, gmap, gsign, F, tau):
+    tau[:] = 0.0
     for ch in range(3):
-        rigid.backward_pass(chain_size(ch), ws.S[ch], ws.Ib[ch], ws.V[ch], ws.A[ch], ws.fext[ch],
-                            w.gmap[ch], w.gsign[ch], ws.F[ch], ws.tau, ws.tmp, ws.tmp2)
+        rigid.backward_pass(chain_size(ch), ch, S, Ib, V, A, fext, gmap, gsign, F, tau, 0)
 
 
 #: flags of ``evaluate``
@@ -160,27 +185,49 @@ def evaluate(q, v, theta, posture, ws, flags, cq, cv, jac):
     of an implicit step.  ``flags``: which forces act (``GRAVITY | SPRINGS | DAMPING |
     CONTACTS``).  Contact anchors (``ws.anchors``) are read, not moved.
     """
-    prepare(q, v, theta, ws, (flags & GRAVITY) != 0)
-    mass_matrix(ws)
-    w, rhs, Jm = ws.w, ws.rhs, ws.Jm
-    ws.fext[:, :, :] = 0.0
+    w = ws.w
+    kinematics(q, theta, w)
+    _evaluate(q, v, theta, posture, flags, cq, cv, jac, w.axes, w.origins, w.points, w.frames,
+              w.qc, w.gmap, w.gsign, ws.S, ws.Ib, ws.comp, ws.V, ws.A, ws.F, ws.fext, ws.qd,
+              ws.qdd, ws.tmp, ws.vec, ws.c, ws.M, ws.Jm, ws.tau, ws.rhs, ws.u, ws.u3,
+              ws.anchors, ws.cforce, ws.cnormal, ws.cslip)
+
+
+@jit
+def _evaluate(q, v, theta, posture, flags, cq, cv, jac, axes, origins, points, frames, qc, gmap,
+              gsign, S, Ib, comp, V, A, F, fext, qd, qdd, tmp, vec, c, M, Jm, tau, rhs, u,
+              u3, anchors, cforce, cnormal, cslip):
+    """``evaluate`` after ``kinematics(q, theta, ws.w)``, on the workspace's arrays."""
+    # _prepare, written out (a call counts references to its arrays)
+    _chain_velocities(v, gmap, gsign, qd)
+    _body_inertias(theta, frames, points, Ib, c)
+    g = theta[G_GRAVITY] if flags & GRAVITY else 0.0
+    qdd[:, :] = 0.0
+    for ch in range(3):
+        n = chain_size(ch)
+        rigid.spatial_axes(n, ch, axes, origins, S)
+        rigid.forward_pass(n, ch, S, qd, qdd, g, V, A)
+    _mass_matrix(S, Ib, comp, gmap, gsign, M)
+    fext[:, :, :] = 0.0
     rhs[:] = 0.0
     if jac:
         for j in range(NQ):
             for i in range(NQ):
-                Jm[i, j] = ws.M[i, j]
+                Jm[i, j] = M[i, j]
     joint_forces(q, v, theta, posture, flags, rhs, Jm, cq, cv, jac)
     if flags & SPRINGS:
-        fascia_forces(theta, ws, rhs, cq, jac)
+        _fascia_forces(theta, points, qc, axes, origins, gmap, gsign, fext, vec, u, Jm, rhs, cq,
+                       jac)
     if flags & CONTACTS:
-        contact_forces(theta, ws, cq, cv, jac, (flags & DAMPING) != 0)
+        _contact_forces(theta, points, V, axes, origins, gmap, gsign, anchors, cforce, cnormal,
+                        cslip, fext, tmp, u3, Jm, cq, cv, jac, (flags & DAMPING) != 0)
     else:
-        ws.cforce[:, :, :] = 0.0
-        ws.cnormal[:, :] = 0.0
-        ws.cslip[:, :] = 0.0
-    newton_euler(ws)
+        cforce[:, :, :] = 0.0
+        cnormal[:, :] = 0.0
+        cslip[:, :] = 0.0
+    _newton_euler(S, Ib, V, A, fext, gmap, gsign, F, tau)
     for i in range(NQ):
-        rhs[i] -= ws.tau[i]
+        rhs[i] -= tau[i]
     if jac:
         for j in range(NQ):          # the stiffness terms were added to the upper triangle
             for i in range(j + 1, NQ):
@@ -196,13 +243,19 @@ def inverse_dynamics(qdd, theta, ws, gravity_on):
     (with gravity as an upward acceleration of the base: accelerometer readings).
     """
     w = ws.w
+    _inverse_dynamics(qdd, theta, gravity_on, w.gmap, w.gsign, ws.S, ws.Ib, ws.V, ws.A, ws.F,
+                      ws.fext, ws.qd, ws.qdd, ws.tau)
+
+
+@jit
+def _inverse_dynamics(qddg, theta, gravity_on, gmap, gsign, S, Ib, V, A, F, fext, qd, qdd, tau):
     g = theta[G_GRAVITY] if gravity_on else 0.0
     for ch in range(3):
         n = chain_size(ch)
         for j in range(n):
-            ws.qdd[ch, j] = w.gsign[ch, j] * qdd[w.gmap[ch, j]]
-        rigid.forward_pass(n, ws.S[ch], ws.qd[ch], ws.qdd[ch], g, ws.V[ch], ws.A[ch], ws.tmp)
-    newton_euler(ws)
+            qdd[ch, j] = gsign[ch, j] * qddg[gmap[ch, j]]
+        rigid.forward_pass(n, ch, S, qd, qdd, g, V, A)
+    _newton_euler(S, Ib, V, A, fext, gmap, gsign, F, tau)
 
 
 __all__ = ["DynWork", "new_dyn_work", "evaluate", "inverse_dynamics", "prepare", "mass_matrix",

@@ -113,26 +113,32 @@ def fascia_forces(theta, ws, rhs, cq, jac):
     head (``ws.fext``), the windlass as a moment on the toes (``rhs``), and their axial
     stiffness in ``ws.Jm``."""
     w = ws.w
+    _fascia_forces(theta, w.points, w.qc, w.axes, w.origins, w.gmap, w.gsign, ws.fext, ws.vec,
+                   ws.u, ws.Jm, rhs, cq, jac)
+
+
+@jit
+def _fascia_forces(theta, points, qc, axes, origins, gmap, gsign, fext, f, u, Jm, rhs, cq, jac):
+    """``fascia_forces`` on the workspace's arrays (``eom._evaluate``)."""
     for ch in (LEFT, RIGHT):
         s = side(theta, ch - 1)
         kf = s[S_FASCIA]
         if kf == 0.0:
             continue
-        pts = w.points[ch]
-        stretch, tension, length, u0, u1, u2 = fascia_state(s, pts, w.qc[ch, NB + TOE])
+        pts = points[ch]
+        stretch, tension, length, u0, u1, u2 = fascia_state(s, pts, qc[ch, NB + TOE])
         if stretch <= 0.0:
             continue
         la, lb = LEG_POINT_LAST[P_FASCIA_ORIGIN], LEG_POINT_LAST[P_FASCIA_PULLEY]
-        f = ws.vec
         f[0], f[1], f[2] = -tension * u0, -tension * u1, -tension * u2
-        add_point_force(pts[P_FASCIA_PULLEY], f, ws.fext[ch, lb])
+        add_point_force(pts[P_FASCIA_PULLEY], f, fext[ch, lb])
         f[0], f[1], f[2] = tension * u0, tension * u1, tension * u2
-        add_point_force(pts[P_FASCIA_ORIGIN], f, ws.fext[ch, la])
+        add_point_force(pts[P_FASCIA_ORIGIN], f, fext[ch, la])
         q0 = Q_LEFT if ch == LEFT else Q_RIGHT
         rhs[q0 + TOE] -= tension * s[S_FASCIA + 2]
         if jac:
             k2 = contact(stretch, kf, 0.0)[2]
             f[0], f[1], f[2] = u0, u1, u2
             add_pair_stiffness(pts[P_FASCIA_ORIGIN], la, pts[P_FASCIA_PULLEY], lb, f, cq * k2,
-                               NB + TOE, s[S_FASCIA + 2], w.axes[ch], w.origins[ch], ws.u,
-                               w.gmap[ch], w.gsign[ch], ws.Jm)
+                               NB + TOE, s[S_FASCIA + 2], axes[ch], origins[ch], u,
+                               gmap[ch], gsign[ch], Jm)

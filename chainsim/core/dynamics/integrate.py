@@ -17,6 +17,13 @@ error at the default step is measured by a convergence study (tests/test_dynamic
 smooth, contact-free motion (the energy and MuJoCo cross-checks).
 
 The right leg's coordinates move in the mirror world; nothing here needs to know (``eom``).
+
+**Speed.**  The step's linear system is factorised along the chain's tree (``tree``: no fill-in,
+a third of a dense Cholesky's work).  ``simulate``'s loop calls the array kernels (``eom._evaluate``
+and friends) rather than the functions taking the workspace: numba counts references to every
+array it passes or slices, with an atomic instruction each, and over the workspace's sixty
+arrays that cost a third of an impact's time.  Recording runs the inverse dynamics only as far
+as the recorded joints need.
 """
 
 from __future__ import annotations
@@ -34,10 +41,10 @@ from ..layout import (
     S_MASS, COM_POINTS, HIP_FLEX, KNEE_FLEX, ANKLE, NCONTACT, CONTACT_POINTS,
 )
 from ..linalg import cho_solve, cholesky
-from . import eom
-from .contact import update_anchors
+from . import eom, rigid
+from .contact import _update_anchors, update_anchors
 from .forces import fascia_energy, joint_energy
-from .rigid import point_acceleration
+from .tree import FIRST, ltl_factor, ltl_solve
 
 IMPLICIT, RK4 = 0, 1
 
@@ -107,27 +114,6 @@ def accelerations(q, v, theta, posture, ws, flags, qdd):
 
 
 @jit
-def step_implicit(q, v, theta, posture, ws, flags, h, qn, vn, qdd):
-    """One linearly implicit Euler step from (q, v) into (qn, vn); ``qdd`` = (vn - v) / h.
-
-    Leaves the forces of the step (contacts, Newton-Euler quantities) in ``ws``.
-    """
-    for i in range(NQ):
-        qn[i] = q[i] + h * v[i]
-    eom.evaluate(qn, v, theta, posture, ws, flags, h * h, h, True)
-    if not cholesky(ws.Jm, 0.0, ws.L):
-        return False
-    for i in range(NQ):
-        ws.res[i] = h * ws.rhs[i]
-    cho_solve(ws.L, ws.res, ws.dv)
-    for i in range(NQ):
-        vn[i] = v[i] + ws.dv[i]
-        qn[i] = q[i] + h * vn[i]
-        qdd[i] = ws.dv[i] / h
-    return True
-
-
-@jit
 def step_rk4(q, v, theta, posture, ws, flags, h, qn, vn, k, tmpq, tmpv):
     """One classical RK4 step from (q, v) into (qn, vn); ``k`` (4, 2, NQ) is scratch."""
     for stage in range(4):
@@ -162,33 +148,73 @@ def arch_sag(pts):
 
 
 @jit
-def _norm3(F):
-    return math.sqrt(F[3] * F[3] + F[4] * F[4] + F[5] * F[5])
+def _arch_sag(points, ch):
+    """``arch_sag(points[ch])`` without the slice."""
+    a0, a1, a2 = points[ch, P_HEEL, 0], points[ch, P_HEEL, 1], points[ch, P_HEEL, 2]
+    d0 = points[ch, P_MT1, 0] - a0
+    d1 = points[ch, P_MT1, 1] - a1
+    d2 = points[ch, P_MT1, 2] - a2
+    r0 = points[ch, P_NAVICULAR, 0] - a0
+    r1 = points[ch, P_NAVICULAR, 1] - a1
+    r2 = points[ch, P_NAVICULAR, 2] - a2
+    c0 = r1 * d2 - r2 * d1
+    c1 = r2 * d0 - r0 * d2
+    c2 = r0 * d1 - r1 * d0
+    return math.sqrt((c0 * c0 + c1 * c1 + c2 * c2) / (d0 * d0 + d1 * d1 + d2 * d2))
+
+
+@jit
+def _norm3(F, ch, j):
+    return math.sqrt(F[ch, j, 3] * F[ch, j, 3] + F[ch, j, 4] * F[ch, j, 4]
+                     + F[ch, j, 5] * F[ch, j, 5])
+
+
+@jit
+def _vertical_acceleration(V, A, points, ch, last, pt):
+    """Vertical component of ``rigid.point_acceleration`` of point ``pt`` of chain ``ch``."""
+    p0, p1 = points[ch, pt, 0], points[ch, pt, 1]
+    p2 = points[ch, pt, 2]
+    w0, w1, w2 = V[ch, last, 0], V[ch, last, 1], V[ch, last, 2]
+    vp0 = V[ch, last, 3] + w1 * p2 - w2 * p1
+    vp1 = V[ch, last, 4] + w2 * p0 - w0 * p2
+    return A[ch, last, 5] + A[ch, last, 0] * p1 - A[ch, last, 1] * p0 + w0 * vp1 - w1 * vp0
 
 
 @jit
 def record(theta, ws, qdd, arch0, row):
     """Fill one row of recorded channels from the last step (``inverse_dynamics`` is run)."""
-    eom.inverse_dynamics(qdd, theta, ws, True)
     w = ws.w
-    acc = ws.vec
-    for k, ch in enumerate((LEFT, RIGHT)):
+    _record(theta, qdd, arch0, row, w.points, w.gmap, w.gsign, ws.S, ws.Ib, ws.V, ws.A, ws.F,
+            ws.fext, ws.qd, ws.qdd, ws.tau, ws.cforce)
+
+
+@jit
+def _record(theta, qdd, arch0, row, points, gmap, gsign, S, Ib, V, A, F, fext, qd, qddc, tau,
+            cforce):
+    """``record`` on the workspace's arrays.  Runs the inverse dynamics only as far as the
+    recorded joints need (the wrenches from the lumbar spine and the hips down), so ``F`` of
+    the pelvis coordinates and ``tau`` are left incomplete."""
+    g = theta[G_GRAVITY]
+    for ch in range(3):
+        n = eom.chain_size(ch)
+        for j in range(n):
+            qddc[ch, j] = gsign[ch, j] * qdd[gmap[ch, j]]
+        rigid.forward_pass(n, ch, S, qd, qddc, g, V, A)
+        rigid.backward_pass(n, ch, S, Ib, V, A, fext, gmap, gsign, F, tau, NB)
+    for k in range(2):
+        ch = LEFT + k
         grf = 0.0
-        for ci in range(ws.cforce.shape[1]):
-            grf += ws.cforce[k, ci, 2]
+        for ci in range(cforce.shape[1]):
+            grf += cforce[k, ci, 2]
         row[R_GRF_L + k] = grf
-        F = ws.F[ch]
-        row[R_ANKLE_L + 3 * k] = _norm3(F[ANKLE_AT])
-        row[R_KNEE_L + 3 * k] = _norm3(F[KNEE_AT])
-        row[R_HIP_L + 3 * k] = _norm3(F[HIP_AT])
-        row[R_ARCH_L + k] = arch0[k] - arch_sag(w.points[ch])
-        last = LEG_POINT_LAST[P_ANKLE]
-        point_acceleration(ws.V[ch, last], ws.A[ch, last], w.points[ch, P_ANKLE], acc)
-        row[R_ACC_SHANK_L + k] = acc[2]
-    row[R_L5S1] = _norm3(ws.F[TRUNK, L5S1_AT])
-    last = TRUNK_POINT_LAST[1]
-    point_acceleration(ws.V[TRUNK, last], ws.A[TRUNK, last], w.points[TRUNK, 1], acc)
-    row[R_ACC_SACRUM] = acc[2]
+        row[R_ANKLE_L + 3 * k] = _norm3(F, ch, ANKLE_AT)
+        row[R_KNEE_L + 3 * k] = _norm3(F, ch, KNEE_AT)
+        row[R_HIP_L + 3 * k] = _norm3(F, ch, HIP_AT)
+        row[R_ARCH_L + k] = arch0[k] - _arch_sag(points, ch)
+        row[R_ACC_SHANK_L + k] = _vertical_acceleration(V, A, points, ch,
+                                                        LEG_POINT_LAST[P_ANKLE], P_ANKLE)
+    row[R_L5S1] = _norm3(F, TRUNK, L5S1_AT)
+    row[R_ACC_SACRUM] = _vertical_acceleration(V, A, points, TRUNK, TRUNK_POINT_LAST[1], 1)
 
 
 @jit
@@ -247,9 +273,35 @@ def simulate(theta, posture, q0, v0, h, nsteps, every, method, flags, ws, q, v, 
     rec[:, :] = math.nan
     qrec[:, :] = math.nan
     status = OK
+    # the workspace's arrays, unpacked once (see eom._evaluate)
+    w = ws.w
+    axes, origins, points, frames, qc, gmap, gsign = (w.axes, w.origins, w.points, w.frames, w.qc,
+                                                      w.gmap, w.gsign)
+    S, Ib, comp, V, A, F, fext, qd, qddc = ws.S, ws.Ib, ws.comp, ws.V, ws.A, ws.F, ws.fext, ws.qd, \
+        ws.qdd
+    tmp, vec, c, M, Jm, tau, rhs = ws.tmp, ws.vec, ws.c, ws.M, ws.Jm, ws.tau, ws.rhs
+    u, u3, anchors, cforce, cnormal, cslip = ws.u, ws.u3, ws.anchors, ws.cforce, ws.cnormal, \
+        ws.cslip
+    L, res, dv = ws.L, ws.res, ws.dv
     for n in range(nsteps):
         if method == IMPLICIT:
-            ok = step_implicit(q, v, theta, posture, ws, flags, h, qn, vn, qdd)
+            # the linearly implicit Euler step, written out on the arrays: a call passing the
+            # workspace would count references to its sixty arrays, atomically, at every step
+            for i in range(NQ):
+                qn[i] = q[i] + h * v[i]
+            kinematics(qn, theta, w)
+            eom._evaluate(qn, v, theta, posture, flags, h * h, h, True, axes, origins, points,
+                          frames, qc, gmap, gsign, S, Ib, comp, V, A, F, fext, qd, qddc, tmp,
+                          vec, c, M, Jm, tau, rhs, u, u3, anchors, cforce, cnormal, cslip)
+            ok = ltl_factor(Jm, L, FIRST)
+            if ok:
+                for i in range(NQ):
+                    res[i] = h * rhs[i]
+                ltl_solve(L, res, dv, FIRST)
+                for i in range(NQ):
+                    vn[i] = v[i] + dv[i]
+                    qn[i] = q[i] + h * vn[i]
+                    qdd[i] = dv[i] / h
         else:
             ok = step_rk4(q, v, theta, posture, ws, flags, h, qn, vn, kk, tq, tv)
         if not ok:
@@ -267,8 +319,8 @@ def simulate(theta, posture, q0, v0, h, nsteps, every, method, flags, ws, q, v, 
             v[i] = vn[i]
         if flags & eom.CONTACTS:
             # contacts of the accepted state decide touchdown, lift-off and sliding
-            if method == IMPLICIT:
-                update_anchors(theta, ws)       # forces and kinematics of the step (q + h v)
+            if method == IMPLICIT:             # forces and kinematics of the step (q + h v)
+                _update_anchors(theta, points, anchors, cnormal, tmp)
             else:
                 eom.evaluate(q, v, theta, posture, ws, flags, 0.0, 0.0, False)
                 update_anchors(theta, ws)
@@ -277,7 +329,8 @@ def simulate(theta, posture, q0, v0, h, nsteps, every, method, flags, ws, q, v, 
             if method == RK4:
                 accelerations(q, v, theta, posture, ws, flags, qdd)
                 rec[r, R_ENERGY] = 0.0
-            record(theta, ws, qdd, arch0, rec[r])
+            _record(theta, qdd, arch0, rec[r], points, gmap, gsign, S, Ib, V, A, F, fext, qd,
+                    qddc, tau, cforce)
             if method == RK4:
                 rec[r, R_ENERGY] = total_energy(q, v, theta, posture, ws, flags)
             if r < qrec.shape[0]:
@@ -294,8 +347,10 @@ def simulate_batch(theta, posture, q0, v0, h, nsteps, every, method, flags, q, v
     n = theta.shape[0]
     for i in nb.prange(n):
         ws = eom.new_dyn_work()
-        status[i] = simulate(theta[i], posture[i], q0[i], v0[i], h, nsteps, every, method, flags,
-                             ws, q[i], v[i], rec[i], qrec[i])
+        # private copies of the parameters: their reference counts, touched at every step, are
+        # then not shared between threads
+        status[i] = simulate(theta[i].copy(), posture[i].copy(), q0[i], v0[i], h, nsteps, every,
+                             method, flags, ws, q[i], v[i], rec[i], qrec[i])
 
 
 @jit

@@ -25,20 +25,24 @@ from ..jit import jit
 
 
 @jit
-def spatial_axes(n, axes, origins, S):
-    """Spatial axis of each of the first ``n`` chain coordinates into ``S`` (n, 6)."""
+def spatial_axes(n, ch, axes, origins, S):
+    """Spatial axis of each of the first ``n`` coordinates of chain ``ch`` into ``S[ch]`` (n, 6).
+
+    (The chain functions take the arrays of all three chains and the chain's index: a slice of
+    an array is a new reference, counted atomically by numba, and the hot path avoids them.)
+    """
     for j in range(n):
         if j < 3:
             for a in range(6):
-                S[j, a] = 0.0
-            S[j, 3 + j] = 1.0
+                S[ch, j, a] = 0.0
+            S[ch, j, 3 + j] = 1.0
         else:
-            w0, w1, w2 = axes[j, 0], axes[j, 1], axes[j, 2]
-            o0, o1, o2 = origins[j, 0], origins[j, 1], origins[j, 2]
-            S[j, 0], S[j, 1], S[j, 2] = w0, w1, w2
-            S[j, 3] = o1 * w2 - o2 * w1
-            S[j, 4] = o2 * w0 - o0 * w2
-            S[j, 5] = o0 * w1 - o1 * w0
+            w0, w1, w2 = axes[ch, j, 0], axes[ch, j, 1], axes[ch, j, 2]
+            o0, o1, o2 = origins[ch, j, 0], origins[ch, j, 1], origins[ch, j, 2]
+            S[ch, j, 0], S[ch, j, 1], S[ch, j, 2] = w0, w1, w2
+            S[ch, j, 3] = o1 * w2 - o2 * w1
+            S[ch, j, 4] = o2 * w0 - o0 * w2
+            S[ch, j, 5] = o0 * w1 - o1 * w0
 
 
 @jit
@@ -79,30 +83,47 @@ def momentum(I, V, out):
 
 
 @jit
-def mass_matrix(n, S, Ib, comp, gmap, gsign, M, F):
-    """Add a chain's mass matrix to the global ``M`` (upper triangle and diagonal).
+def _momentum(I, ch, j, w0, w1, w2, v0, v1, v2):
+    """``momentum`` of the inertia ``I[ch, j]`` (scalars in and out)."""
+    m = I[ch, j, 0]
+    h0, h1, h2 = I[ch, j, 1], I[ch, j, 2], I[ch, j, 3]
+    return (I[ch, j, 4] * w0 + I[ch, j, 7] * w1 + I[ch, j, 8] * w2 + (h1 * v2 - h2 * v1),
+            I[ch, j, 7] * w0 + I[ch, j, 5] * w1 + I[ch, j, 9] * w2 + (h2 * v0 - h0 * v2),
+            I[ch, j, 8] * w0 + I[ch, j, 9] * w1 + I[ch, j, 6] * w2 + (h0 * v1 - h1 * v0),
+            m * v0 - (h1 * w2 - h2 * w1),
+            m * v1 - (h2 * w0 - h0 * w2),
+            m * v2 - (h0 * w1 - h1 * w0))
 
-    ``Ib`` (n, 10) holds the inertia of the bodies attached at each coordinate (zero where
-    none); ``comp`` (n, 10) and ``F`` (6) are scratch.
+
+@jit
+def mass_matrix(sizes, S, Ib, comp, gmap, gsign, M):
+    """Add the mass matrix of every chain to the global ``M`` (upper triangle and diagonal).
+
+    ``sizes``: the number of coordinates of each chain.  ``Ib[ch]`` (n, 10) holds the inertia
+    of the bodies attached at each coordinate of chain ``ch`` (zero where none); ``comp``
+    (3, n, 10) is scratch (the composite inertias).
     """
-    for a in range(10):
-        comp[n - 1, a] = Ib[n - 1, a]
-    for j in range(n - 2, -1, -1):
+    for ch in range(len(sizes)):
+        n = sizes[ch]
         for a in range(10):
-            comp[j, a] = comp[j + 1, a] + Ib[j, a]
-    for j in range(n):
-        if comp[j, 0] == 0.0:
-            continue
-        momentum(comp[j], S[j], F)
-        gj, sj = gmap[j], gsign[j]
-        for i in range(j + 1):
-            mij = (S[i, 0] * F[0] + S[i, 1] * F[1] + S[i, 2] * F[2]
-                   + S[i, 3] * F[3] + S[i, 4] * F[4] + S[i, 5] * F[5])
-            gi = gmap[i]
-            if gi <= gj:
-                M[gi, gj] += gsign[i] * sj * mij
-            else:
-                M[gj, gi] += gsign[i] * sj * mij
+            comp[ch, n - 1, a] = Ib[ch, n - 1, a]
+        for j in range(n - 2, -1, -1):
+            for a in range(10):
+                comp[ch, j, a] = comp[ch, j + 1, a] + Ib[ch, j, a]
+        for j in range(n):
+            if comp[ch, j, 0] == 0.0:
+                continue
+            F0, F1, F2, F3, F4, F5 = _momentum(comp, ch, j, S[ch, j, 0], S[ch, j, 1],
+                                               S[ch, j, 2], S[ch, j, 3], S[ch, j, 4], S[ch, j, 5])
+            gj, sj = gmap[ch, j], gsign[ch, j]
+            for i in range(j + 1):
+                mij = (S[ch, i, 0] * F0 + S[ch, i, 1] * F1 + S[ch, i, 2] * F2
+                       + S[ch, i, 3] * F3 + S[ch, i, 4] * F4 + S[ch, i, 5] * F5)
+                gi = gmap[ch, i]
+                if gi <= gj:
+                    M[gi, gj] += gsign[ch, i] * sj * mij
+                else:
+                    M[gj, gi] += gsign[ch, i] * sj * mij
 
 
 @jit
@@ -118,55 +139,69 @@ def cross_motion(V, s, out):
 
 
 @jit
-def forward_pass(n, S, qd, qdd, gravity, V, A, tmp):
-    """Velocity ``V`` and acceleration ``A`` (n, 6) after each coordinate of a chain.
+def forward_pass(n, ch, S, qd, qdd, gravity, V, A):
+    """Velocity ``V[ch]`` and acceleration ``A[ch]`` (n, 6) after each coordinate of chain
+    ``ch``.
 
     ``A`` includes the upward acceleration ``gravity`` of the base (so ``A`` is what an
     accelerometer fixed to the body measures, in spatial form).
     """
     for j in range(n):
         for a in range(6):
-            V[j, a] = S[j, a] * qd[j]
-            A[j, a] = S[j, a] * qdd[j]
+            V[ch, j, a] = S[ch, j, a] * qd[ch, j]
+            A[ch, j, a] = S[ch, j, a] * qdd[ch, j]
         if j > 0:
             for a in range(6):
-                V[j, a] += V[j - 1, a]
-                A[j, a] += A[j - 1, a]
+                V[ch, j, a] += V[ch, j - 1, a]
+                A[ch, j, a] += A[ch, j - 1, a]
         else:
-            A[j, 5] += gravity
-        cross_motion(V[j], S[j], tmp)
-        for a in range(6):
-            A[j, a] += tmp[a] * qd[j]
+            A[ch, j, 5] += gravity
+        # V x s (spatial cross product of motions)
+        w0, w1, w2 = V[ch, j, 0], V[ch, j, 1], V[ch, j, 2]
+        v0, v1, v2 = V[ch, j, 3], V[ch, j, 4], V[ch, j, 5]
+        s0, s1, s2 = S[ch, j, 0], S[ch, j, 1], S[ch, j, 2]
+        s3, s4, s5 = S[ch, j, 3], S[ch, j, 4], S[ch, j, 5]
+        qj = qd[ch, j]
+        A[ch, j, 0] += (w1 * s2 - w2 * s1) * qj
+        A[ch, j, 1] += (w2 * s0 - w0 * s2) * qj
+        A[ch, j, 2] += (w0 * s1 - w1 * s0) * qj
+        A[ch, j, 3] += (w1 * s5 - w2 * s4 + v1 * s2 - v2 * s1) * qj
+        A[ch, j, 4] += (w2 * s3 - w0 * s5 + v2 * s0 - v0 * s2) * qj
+        A[ch, j, 5] += (w0 * s4 - w1 * s3 + v0 * s1 - v1 * s0) * qj
 
 
 @jit
-def backward_pass(n, S, Ib, V, A, fext, gmap, gsign, F, tau, tmp, tmp2):
-    """Newton-Euler backward pass: subtree wrenches ``F`` (n, 6) and ``tau += s . F`` (global).
+def backward_pass(n, ch, S, Ib, V, A, fext, gmap, gsign, F, tau, stop):
+    """Newton-Euler backward pass of chain ``ch``: subtree wrenches ``F[ch]`` (n, 6) and
+    ``tau += s . F`` (global), for the coordinates ``stop .. n - 1`` (0: all; a larger ``stop``
+    gives the wrenches across the joints from ``stop`` on, and an incomplete ``tau``).
 
-    ``fext`` (n, 6) holds the external spatial forces on the bodies attached at each
-    coordinate (subtracted).  ``F[j]`` is then the wrench the chain exerts across coordinate
-    ``j`` on everything it moves: its force part is the reaction force of the joint.
+    ``fext[ch]`` (n, 6) holds the external spatial forces on the bodies attached at each
+    coordinate (subtracted).  ``F[ch, j]`` is then the wrench the chain exerts across
+    coordinate ``j`` on everything it moves: its force part is the reaction force of the joint.
     """
-    for j in range(n - 1, -1, -1):
+    for j in range(n - 1, stop - 1, -1):
         for a in range(6):
-            F[j, a] = -fext[j, a]
-        if Ib[j, 0] != 0.0:
-            momentum(Ib[j], A[j], tmp)
-            momentum(Ib[j], V[j], tmp2)
+            F[ch, j, a] = -fext[ch, j, a]
+        if Ib[ch, j, 0] != 0.0:
+            w0, w1, w2 = V[ch, j, 0], V[ch, j, 1], V[ch, j, 2]
+            v0, v1, v2 = V[ch, j, 3], V[ch, j, 4], V[ch, j, 5]
+            t0, t1, t2, t3, t4, t5 = _momentum(Ib, ch, j, A[ch, j, 0], A[ch, j, 1], A[ch, j, 2],
+                                               A[ch, j, 3], A[ch, j, 4], A[ch, j, 5])
+            n0, n1, n2, f0, f1, f2 = _momentum(Ib, ch, j, w0, w1, w2, v0, v1, v2)
             # V x* (I V): (w x n + v x f, w x f)
-            w0, w1, w2, v0, v1, v2 = V[j, 0], V[j, 1], V[j, 2], V[j, 3], V[j, 4], V[j, 5]
-            n0, n1, n2, f0, f1, f2 = tmp2[0], tmp2[1], tmp2[2], tmp2[3], tmp2[4], tmp2[5]
-            F[j, 0] += tmp[0] + w1 * n2 - w2 * n1 + v1 * f2 - v2 * f1
-            F[j, 1] += tmp[1] + w2 * n0 - w0 * n2 + v2 * f0 - v0 * f2
-            F[j, 2] += tmp[2] + w0 * n1 - w1 * n0 + v0 * f1 - v1 * f0
-            F[j, 3] += tmp[3] + w1 * f2 - w2 * f1
-            F[j, 4] += tmp[4] + w2 * f0 - w0 * f2
-            F[j, 5] += tmp[5] + w0 * f1 - w1 * f0
+            F[ch, j, 0] += t0 + w1 * n2 - w2 * n1 + v1 * f2 - v2 * f1
+            F[ch, j, 1] += t1 + w2 * n0 - w0 * n2 + v2 * f0 - v0 * f2
+            F[ch, j, 2] += t2 + w0 * n1 - w1 * n0 + v0 * f1 - v1 * f0
+            F[ch, j, 3] += t3 + w1 * f2 - w2 * f1
+            F[ch, j, 4] += t4 + w2 * f0 - w0 * f2
+            F[ch, j, 5] += t5 + w0 * f1 - w1 * f0
         if j < n - 1:
             for a in range(6):
-                F[j, a] += F[j + 1, a]
-        tau[gmap[j]] += gsign[j] * (S[j, 0] * F[j, 0] + S[j, 1] * F[j, 1] + S[j, 2] * F[j, 2]
-                                    + S[j, 3] * F[j, 3] + S[j, 4] * F[j, 4] + S[j, 5] * F[j, 5])
+                F[ch, j, a] += F[ch, j + 1, a]
+        tau[gmap[ch, j]] += gsign[ch, j] * (
+            S[ch, j, 0] * F[ch, j, 0] + S[ch, j, 1] * F[ch, j, 1] + S[ch, j, 2] * F[ch, j, 2]
+            + S[ch, j, 3] * F[ch, j, 3] + S[ch, j, 4] * F[ch, j, 4] + S[ch, j, 5] * F[ch, j, 5])
 
 
 @jit
