@@ -338,12 +338,15 @@ class ImpactResult:
         The preset and options used.
     states : numpy.ndarray
         Coordinates and velocities at each recorded time (T, 2 x 31).
+    model : Model
+        The subject simulated.
     """
 
     dataset: object
     scalars: dict
     options: dict
     states: np.ndarray = field(repr=False)
+    model: Model = field(default_factory=Model, repr=False)
 
     @property
     def status(self) -> str:
@@ -355,6 +358,17 @@ class ImpactResult:
 
     def __getitem__(self, key):
         return self.scalars[key] if key in self.scalars else self.dataset[key].values
+
+    def points(self, i: int) -> dict:
+        """World positions (m) of the skeleton's points at recorded time ``i``.
+
+        The same points as :meth:`chainsim.StaticResult.points`, in the posture ``states[i]``.
+        """
+        from .statics import StaticResult
+
+        theta = _theta(columns([self.model]), self.options["shod"])[0]
+        return StaticResult(self.model, {}, "ok", 0, 0.0, self.states[i, :L.NQ], None,
+                            theta).points()
 
 
 @dataclass
@@ -400,7 +414,7 @@ def impact(model: Model | None = None, preset: str = "running_heel_strike", **op
     t, series, scalars, status, qrec = _run(columns([model]), o, threads=1, keep_states=True)
     sc = {k: float(v[0]) for k, v in scalars.items()}
     sc["status"] = str(status[0])
-    return ImpactResult(_dataset(t, series, scalars, status, o, False), sc, o, qrec[0])
+    return ImpactResult(_dataset(t, series, scalars, status, o, False), sc, o, qrec[0], model)
 
 
 def impact_batch(models: Sequence[Model] | Mapping, preset: str = "running_heel_strike",

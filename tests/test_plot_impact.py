@@ -16,6 +16,7 @@ import xarray as xr  # noqa: E402
 
 import chainsim as cs  # noqa: E402
 from chainsim import plot  # noqa: E402
+from chainsim.core.layout import NQ  # noqa: E402
 from chainsim.plot.skeleton import N_SEGMENTS  # noqa: E402
 
 # animations stepped by hand rather than played warn when garbage-collected
@@ -149,3 +150,48 @@ def test_plots_of_a_real_impact():
     assert "no impact peak" in ax.get_title() and gid(ax, "peak") == []
     anim = plot.animate_impact(r, frames=6)
     assert len(anim.chainsim_arrows) == 5
+
+
+def world(q):
+    """The skeleton's points of posture ``q`` straight from the compiled kinematics."""
+    from chainsim._generated.model import LEG_POINTS, TRUNK_POINTS
+    from chainsim.core.energy import new_work
+    from chainsim.core.outputs import world_points
+    from chainsim.model import columns
+    from chainsim.pack import pack
+
+    trunk, left, right = np.zeros((len(TRUNK_POINTS), 3)), *np.zeros((2, len(LEG_POINTS), 3))
+    world_points(q, pack(columns([cs.Model()]))[0], new_work(), trunk, left, right)
+    return {**{f"trunk.{n}": trunk[i] for i, n in enumerate(TRUNK_POINTS)},
+            **{f"left.{n}": left[i] for i, n in enumerate(LEG_POINTS)}}
+
+
+def test_animate_impact_moves_the_chain():
+    r = cs.impact(None, preset="drop_landing", duration_s=0.05)       # barefoot: theta is pack's
+    scale = 0.1
+    anim = plot.animate_impact(r, frames=5, scale=scale)
+    lines, arrows, steps = anim.chainsim_lines, anim.chainsim_arrows, anim.chainsim_steps
+    assert len(lines) == N_SEGMENTS and len(steps) == 5
+    drawn = []
+    for n in (0, len(steps) - 1):
+        anim._func(n)
+        p = world(r.states[steps[n], :NQ])
+        thigh = np.array(lines[0].get_data())           # left hip -> knee, sagittal (x, z)
+        np.testing.assert_allclose(thigh, [[p["left.hip"][0], p["left.knee"][0]],
+                                           [p["left.hip"][2], p["left.knee"][2]]], atol=1e-12)
+        for lab, k in (("knee", "left.knee"), ("hip", "left.hip"), ("L5/S1", "trunk.l5s1")):
+            a, b = arrows[lab]._posA_posB
+            assert a == pytest.approx((p[k][0], p[k][2])) and b[0] == pytest.approx(a[0])
+        force = r.dataset["left.knee_force_bw"].values[steps[n]]
+        assert (arrows["knee"]._posA_posB[1][1] - p["left.knee"][2]) / scale == pytest.approx(force)
+        ground = arrows["ground"]._posA_posB[0]
+        feet = ("heel", "heel_medial", "heel_lateral", "mt1", "mt5", "toe")
+        assert ground[1] == pytest.approx(min(p[f"left.{c}"][2] for c in feet))   # lowest contact
+        drawn.append(thigh)
+    assert p["left.hip"][2] < world(r.states[0, :NQ])["left.hip"][2] - 0.02   # the hip falls
+    assert not np.allclose(drawn[0], drawn[1])
+
+    still = plot.animate_impact(r.dataset, frames=3)    # a bare dataset: no motion to draw
+    first = np.array(still.chainsim_lines[0].get_data())
+    still._func(2)
+    np.testing.assert_array_equal(still.chainsim_lines[0].get_data(), first)

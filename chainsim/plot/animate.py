@@ -114,20 +114,31 @@ def animate_sweep(key="both.pronation_deg", values=np.linspace(-10.0, 15.0, 11),
     return anim
 
 
+#: A foot's points that meet the ground; the lowest carries a moving impact's ground arrow.
+_CONTACT = ("heel", "heel_medial", "heel_lateral", "mt1", "mt5", "toe")
+
+
 def animate_impact(result, model=None, side="left", view="sagittal", frames=40, scale=0.12,
                    interval=60, fig=None):
-    """Animate an impact: the force at each level of the chain as an arrow, and the time series.
+    """Animate an impact: the chain moving, the force at each level of it as an arrow, and the
+    time series.
 
-    The figure stands in its static posture (the impact's dataset holds forces, not motion);
-    at the ground, ankle, knee, hip and L5/S1 of ``side`` an upward arrow grows and shrinks
-    with the force there, next to :func:`impact_series` with a moving time cursor.
+    For an impact result (``chainsim.impact(...)``, which records the motion in ``.states``)
+    each frame draws the chain in its posture at that time, the same points and segments as
+    :func:`skeleton` (:meth:`ImpactResult.points`).  At the ground, ankle, knee, hip and L5/S1
+    of ``side`` an upward arrow grows and shrinks with the force there; the joint arrows follow
+    the moving joints and the ground arrow the lowest contact point of the foot (the result
+    has no centre of pressure).  A bare ``Dataset`` holds forces, not motion: the figure then
+    stands in its static posture and only the arrows move (the ground arrow at the standing
+    centre of pressure).  Beside it, :func:`impact_series` with a moving time cursor.
 
     Parameters
     ----------
-    result : impact result or xarray.Dataset
+    result : ImpactResult or xarray.Dataset
         ``chainsim.impact(...)`` or its ``.dataset`` (variables over ``time``, s).
     model : Model, optional
-        The subject to draw (default: ``result.model`` if it has one, else the default subject).
+        The subject to draw standing when ``result`` is a bare dataset without recorded motion
+        (default: the default subject); an impact result is drawn with its own subject.
     side : {"left", "right"}
     view : {"sagittal", "frontal"}
     frames : int
@@ -141,13 +152,18 @@ def animate_impact(result, model=None, side="left", view="sagittal", frames=40, 
     Returns
     -------
     matplotlib.animation.FuncAnimation
-        ``anim.chainsim_arrows`` holds the arrows, ``anim.chainsim_cursor`` the time cursor,
-        ``anim.chainsim_figure`` the figure.
+        ``anim.chainsim_lines`` holds the segments, ``anim.chainsim_arrows`` the arrows,
+        ``anim.chainsim_cursor`` the time cursor, ``anim.chainsim_steps`` the time index of
+        each frame, ``anim.chainsim_figure`` the figure.
 
     Examples
     --------
     >>> import chainsim as cs
-    >>> anim = animate_impact(cs.impact(None, preset="running_heel_strike"))   # doctest: +SKIP
+    >>> r = cs.impact(None, preset="drop_landing", duration_s=0.05)
+    >>> anim = animate_impact(r, frames=10)
+    >>> len(anim.chainsim_arrows)
+    5
+    >>> html = to_html(anim)                                        # doctest: +SKIP
     """
     import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation
@@ -157,27 +173,35 @@ def animate_impact(result, model=None, side="left", view="sagittal", frames=40, 
 
     ds = impact_dataset(result, "animate_impact")
     idx = _frames_2d(view, "animate_impact")
-    model = model or getattr(result, "model", None) or Model()
-    standing = static(solve(model), "animate_impact")
-    pts = standing.points()
-    cop = ground_forces(standing)[side][0]
-    anchors = {"ground": cop, "ankle": pts[f"{side}.ankle"], "knee": pts[f"{side}.knee"],
-               "hip": pts[f"{side}.hip"], "L5/S1": pts["trunk.l5s1"]}
+    model = model or Model()
     keys = [(lab, k.format(s=side)) for lab, k in FORCES if k.format(s=side) in ds.data_vars]
     t = ds["time"].values
     steps = np.unique(np.linspace(0, len(t) - 1, max(2, int(frames))).round().astype(int))
+    states = getattr(result, "states", None)
+    if states is not None and len(states) == len(t):
+        posed = [result.points(i) for i in steps]
+        grounds = [min((p[f"{side}.{n}"] for n in _CONTACT), key=lambda x: x[2]) for p in posed]
+    else:
+        standing = static(solve(model), "animate_impact")
+        posed = [standing.points()] * len(steps)
+        grounds = [ground_forces(standing)[side][0]] * len(steps)
+    tails = [{"ground": g, "ankle": p[f"{side}.ankle"], "knee": p[f"{side}.knee"],
+              "hip": p[f"{side}.hip"], "L5/S1": p["trunk.l5s1"]} for p, g in zip(posed, grounds)]
+    arrows_at = [{lab: ((a[lab][idx[0]], a[lab][idx[1]]),
+                        (a[lab][idx[0]], a[lab][idx[1]] + float(ds[k].values[i]) * scale))
+                  for lab, k in keys} for a, i in zip(tails, steps)]
 
     fig = fig or plt.figure(figsize=(8, 4.2))
     ax = fig.add_subplot(1, 3, 1)
-    draw_chain(ax, pts, view, color="0.3")
+    lines = draw_chain(ax, posed[0], view, color="0.3")
     arrows = {}
     for lab, k in keys:
-        a = draw_arrow(ax, view, anchors[lab], [0, 0, 1e-6], COLORS["load"] if lab != "ground"
+        a = draw_arrow(ax, view, tails[0][lab], [0, 0, 1e-6], COLORS["load"] if lab != "ground"
                        else COLORS["grf"], "load" if lab != "ground" else "grf")
-        arrows[lab] = (a, k)
-    top = max(float(np.nanmax(ds[k].values)) for _, k in keys)
-    ax.update_datalim([[anchors["L5/S1"][idx[0]], anchors["L5/S1"][idx[1]] + top * scale]])
-    _finish(ax, view, pts)
+        arrows[lab] = a
+    ax.update_datalim([xy for at in arrows_at for ab in at.values() for xy in ab] +
+                      [(p[k][idx[0]], p[k][idx[1]]) for p in posed for k in p])
+    _finish(ax, view, posed[0])
     ts = fig.add_subplot(1, 3, (2, 3))
     impact_series(ds, side=side, ax=ts)
     cursor = ts.axvline(t[0] * 1e3, color="k", lw=0.8)
@@ -186,18 +210,20 @@ def animate_impact(result, model=None, side="left", view="sagittal", frames=40, 
 
     def update(n):
         i = steps[n]
-        for lab, (a, k) in arrows.items():
-            p = anchors[lab]
-            f = float(ds[k].values[i])
-            a.set_positions((p[idx[0]], p[idx[1]]), (p[idx[0]], p[idx[1]] + f * scale))
+        for ln, (_, p, q) in zip(lines, segments(posed[n])):
+            ln.set_data([p[idx[0]], q[idx[0]]], [p[idx[1]], q[idx[1]]])
+        for lab, a in arrows.items():
+            a.set_positions(*arrows_at[n][lab])
         cursor.set_xdata([t[i] * 1e3, t[i] * 1e3])
         ax.set_title(f"t = {t[i] * 1e3:.0f} ms")
-        return [a for a, _ in arrows.values()] + [cursor]
+        return [*lines, *arrows.values(), cursor]
 
     update(0)
     anim = FuncAnimation(fig, update, frames=len(steps), interval=interval, blit=False)
-    anim.chainsim_arrows = {lab: a for lab, (a, _) in arrows.items()}
+    anim.chainsim_lines = lines
+    anim.chainsim_arrows = arrows
     anim.chainsim_cursor = cursor
+    anim.chainsim_steps = steps
     anim.chainsim_figure = fig
     return anim
 
