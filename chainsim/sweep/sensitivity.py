@@ -14,7 +14,8 @@ from ..model import Model
 from ..outputs import OUTPUTS
 from ..statics import MAX_ITER, TOL
 from . import execute
-from .spec import DEFAULT_CHUNK, SensitivitySpec, _scalars, _tables, load_sensitivity
+from .checks import _scalars
+from .spec import DEFAULT_CHUNK, SensitivitySpec, _tables, load_sensitivity
 from .store import flag_meanings
 
 
