@@ -4,6 +4,7 @@ same few are used by many tests)."""
 from __future__ import annotations
 
 import functools
+import sys
 
 import pytest
 
@@ -23,3 +24,16 @@ def solved(**params):
 @pytest.fixture(scope="session")
 def neutral():
     return solved()
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    """Close the figures a test drew (when it drew any)."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+def gid(ax, name):
+    """The artists on ``ax`` that a plot helper tagged ``chainsim.<name>``."""
+    return [a for a in ax.get_children() if a.get_gid() == f"chainsim.{name}"]

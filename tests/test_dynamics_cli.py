@@ -15,7 +15,8 @@ def test_json_scalars(capsys):
 
 
 def test_out_netcdf(tmp_path, capsys):
-    xr = pytest.importorskip("xarray")
+    import xarray as xr
+
     out = tmp_path / "run.nc"
     assert main(["impact", "--preset", "drop_landing", "--option", "duration_s=0.05",
                  "--out", str(out)]) == 0

@@ -15,18 +15,7 @@ from chainsim import plot  # noqa: E402
 from chainsim.plot.cascade import CASCADE  # noqa: E402
 from chainsim.plot.skeleton import LEG_LINES, N_SEGMENTS, TRUNK_LINES  # noqa: E402
 
-from conftest import solved  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
-
-
-def gid(ax, name):
-    """The artists on ``ax`` that a helper tagged ``chainsim.<name>``."""
-    return [a for a in ax.get_children() if a.get_gid() == f"chainsim.{name}"]
+from conftest import gid, solved  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ import chainsim as cs  # noqa: E402
 from chainsim import plot  # noqa: E402
 from chainsim.core.layout import NQ  # noqa: E402
 from chainsim.plot.skeleton import N_SEGMENTS  # noqa: E402
+from conftest import gid  # noqa: E402
 
 # animations stepped by hand rather than played warn when garbage-collected
 pytestmark = pytest.mark.filterwarnings("ignore:Animation was deleted")
@@ -28,10 +29,6 @@ def _close():
     yield
     plt.close("all")
     gc.collect()                 # drop this test's animations while its warning filter holds
-
-
-def gid(ax, name):
-    return [a for a in ax.get_children() if a.get_gid() == f"chainsim.{name}"]
 
 
 def synthetic_impact(n=120):

@@ -12,19 +12,10 @@ import pytest  # noqa: E402
 
 import chainsim as cs  # noqa: E402
 from chainsim import plot  # noqa: E402
+from conftest import gid  # noqa: E402
 
 ARCH, PRON, WEDGE = "both.arch_stiffness_n_per_mm", "both.pronation_deg", "both.wedge_deg"
 OUT = "left.navicular_drop_mm"
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
-
-
-def gid(ax, name):
-    return [a for a in ax.get_children() if a.get_gid() == f"chainsim.{name}"]
 
 
 @pytest.fixture(scope="module")

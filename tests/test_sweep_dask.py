@@ -3,12 +3,12 @@ in-process run, bit for bit (given a Client, or a scheduler's address)."""
 
 from __future__ import annotations
 
+import distributed
 import pytest
 
 from chainsim.sweep import grid, run, sample
 from test_sweep import FEW, FIXED, RANGES, assert_bitwise
 
-distributed = pytest.importorskip("distributed")
 pytest.importorskip("zarr", minversion="3")
 
 SPEC = grid({"both.arch_stiffness_n_per_mm": [50.0, 150.0, 400.0],

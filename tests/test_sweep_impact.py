@@ -151,7 +151,8 @@ def test_cli_runs_the_example(tmp_path):
 
 
 def test_dask_equals_in_process(spec, result):
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                                   dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:

@@ -361,6 +361,18 @@ def _common(d, src, main, allowed):
     return opts, claims, tuple(sorted(fixed.items())), outputs, seed, tol, max_iter, impact
 
 
+def _axes(d, src, claims):
+    axes = _flatten(d.get("axes", {}), "axes", src,
+                    is_leaf=lambda v: all(not isinstance(x, (dict, list)) for x in v.values()))
+    if not axes:
+        _fail(src("axes"), "no axes; give at least one key = [values]")
+    out = []
+    for key, v in axes.items():
+        claims(key, src("axes", key), f"[axes] {key}")
+        out.append((key, _axis(key, v, src("axes", key))))
+    return tuple(out)
+
+
 def _ranges(d, src, claims):
     ranges = _flatten(d.get("ranges", {}), "ranges", src)
     if not ranges:

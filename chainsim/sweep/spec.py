@@ -30,8 +30,8 @@ import numpy as np
 from ..outputs import PUBLIC
 from ..statics import MAX_ITER, TOL
 from . import categories
-from .checks import (DESIGNS, METHODS, SpecError, _axis, _check_categories, _common, _fail,
-                     _flatten, _hint, _int, _ranges, _Source)
+from .checks import (DESIGNS, METHODS, SpecError, _axes, _check_categories, _common, _fail,
+                     _hint, _int, _ranges, _Source)
 
 try:
     import tomllib
@@ -174,16 +174,9 @@ class SweepSpec:
                           f"{'[ranges]' if wrong == 'ranges' else wrong} is for sampled designs "
                           f"(random, lhs, sobol); a grid takes [axes] and its size is the "
                           f"product of the axes' lengths")
-            axes = _flatten(d.get("axes", {}), "axes", src,
-                            is_leaf=lambda v: all(not isinstance(x, (dict, list)) for x in v.values()))
-            if not axes:
-                _fail(src("axes"), "no axes; give at least one key = [values]")
-            params = []
-            for key, v in axes.items():
-                claims(key, src("axes", key), f"[axes] {key}")
-                params.append((key, _axis(key, v, src("axes", key))))
+            params = _axes(d, src, claims)
             _check_categories(params, fixed, design, src)
-            return cls("grid", tuple(params), fixed, outputs, tol=tol, max_iter=max_iter,
+            return cls("grid", params, fixed, outputs, tol=tol, max_iter=max_iter,
                        chunk_size=chunk, **run)
         if "axes" in d:
             _fail(src("axes"), f"[axes] is for a grid; a {design} design takes [ranges] and n")
