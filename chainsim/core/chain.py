@@ -20,7 +20,7 @@ depend only on three sums (suffix sums along the chain):
 
 so the cost grows with the square of the chain length, not with the number of points.  A
 potential's own curvature in ``p`` enters as rank-one terms ``k (J^T d)(J^T d)^T``
-(``add_stiffness``).  A *free vector* (a direction fixed in a segment) moves like a point
+(``point_jacobian``, ``pair_jacobian``, summed by ``add_low_rank``).  A *free vector* (a direction fixed in a segment) moves like a point
 with no translation terms (``add_vector``).
 
 Chain coordinate ``j`` is global coordinate ``gmap[j]`` times ``gsign[j]`` (a chain evaluated
@@ -29,6 +29,8 @@ with ``j``, so the upper triangle of a chain lands in the upper triangle of ``H`
 """
 
 from __future__ import annotations
+
+import math
 
 from .jit import jit
 
@@ -116,25 +118,39 @@ def wrench_terms(n, axes, origins, F, T, M, S, m, gmap, gsign, g, H, Jc):
 
 
 @jit
-def add_stiffness(p, last, d, k, axes, origins, u, gmap, gsign, H):
-    """H += k u u^T with u_j = d . dp/dq_j: the curvature k of a potential along ``d``."""
-    n = last + 1
-    for j in range(n):
+def point_jacobian(p, last, d, axes, origins, gsign, U, t):
+    """Column ``t`` of ``U`` (NCHAIN, terms): u_j = d . dp/dq_j for the point ``p`` moved by
+    ``0..last`` (signed to the global coordinates); entries beyond ``last`` are left as they
+    are."""
+    for j in range(last + 1):
         if j < 3:
-            u[j] = gsign[j] * d[j]
+            U[j, t] = gsign[j] * d[j]
         else:
             r0 = p[0] - origins[j, 0]
             r1 = p[1] - origins[j, 1]
             r2 = p[2] - origins[j, 2]
             # d . (w x r) = w . (r x d)
-            u[j] = gsign[j] * (axes[j, 0] * (r1 * d[2] - r2 * d[1])
-                               + axes[j, 1] * (r2 * d[0] - r0 * d[2])
-                               + axes[j, 2] * (r0 * d[1] - r1 * d[0]))
+            U[j, t] = gsign[j] * (axes[j, 0] * (r1 * d[2] - r2 * d[1])
+                                  + axes[j, 1] * (r2 * d[0] - r0 * d[2])
+                                  + axes[j, 2] * (r0 * d[1] - r1 * d[0]))
+
+
+@jit
+def add_low_rank(U, k, m, n, gmap, H):
+    """H += sum_t k_t u_t u_t^T over the columns t < ``m`` of ``U`` and the chain's first
+    ``n`` coordinates (upper triangle): the curvatures of many potentials in one pass over
+    ``H``.  Column ``t`` is scaled by sqrt(k_t) in place (``k`` must be >= 0)."""
+    for t in range(m):
+        sk = math.sqrt(k[t])
+        for j in range(n):
+            U[j, t] *= sk
     for j in range(n):
-        kj = k * u[j]
         gj = gmap[j]
         for i in range(j + 1):
-            H[gmap[i], gj] += u[i] * kj
+            acc = 0.0
+            for t in range(m):
+                acc += U[i, t] * U[j, t]
+            H[gmap[i], gj] += acc
 
 
 @jit
@@ -174,17 +190,15 @@ def symmetrize(H, n):
 
 
 @jit
-def add_pair_stiffness(pa, la, pb, lb, d, k, extra, xval, axes, origins, u, gmap, gsign, H):
-    """H += k u u^T for a potential of the vector ``pb - pa`` between two points of one chain.
-
-    u_j = d . d(pb - pa)/dq_j, plus ``xval`` at coordinate ``extra`` (a coordinate the
-    potential also depends on directly, e.g. the windlass; -1 for none).  Coordinates moving
-    both points move their difference only by rotation.
-    """
+def pair_jacobian(pa, la, pb, lb, d, extra, xval, axes, origins, gsign, U, t):
+    """Column ``t`` of ``U``: u_j = d . d(pb - pa)/dq_j for two points of one chain, plus ``xval``
+    at coordinate ``extra`` (a coordinate the potential also depends on directly, e.g. the
+    windlass; -1 for none).  Coordinates moving both points move their difference only by
+    rotation.  Returns the number of coordinates written."""
     n = max(la, lb, extra) + 1
     for j in range(n):
         if j < 3:
-            u[j] = 0.0
+            U[j, t] = 0.0
             continue
         uj = 0.0
         # (both points written out: a loop over a tuple of arrays costs reference counting,
@@ -205,7 +219,16 @@ def add_pair_stiffness(pa, la, pb, lb, d, k, extra, xval, axes, origins, u, gmap
                    + axes[j, 2] * (r0 * d[1] - r1 * d[0]))
         if j == extra:
             uj += xval
-        u[j] = gsign[j] * uj
+        U[j, t] = gsign[j] * uj
+    return n
+
+
+@jit
+def add_pair_stiffness(pa, la, pb, lb, d, k, extra, xval, axes, origins, u, gmap, gsign, H):
+    """H += k u u^T for a potential of the vector ``pb - pa`` between two points of one chain
+    (``pair_jacobian``; ``u``: scratch of NCHAIN)."""
+    u2 = u.reshape((u.shape[0], 1))
+    n = pair_jacobian(pa, la, pb, lb, d, extra, xval, axes, origins, gsign, u2, 0)
     for j in range(n):
         kj = k * u[j]
         gj = gmap[j]

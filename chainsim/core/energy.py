@@ -22,8 +22,8 @@ from .._generated.model import (
     one_sided_spring, trunk_kinematics,
 )
 from .chain import (
-    add_force, add_mass, add_pair_stiffness, add_stiffness, add_vector, clear, symmetrize,
-    wrench_terms,
+    add_force, add_low_rank, add_mass, add_vector, clear, pair_jacobian, point_jacobian,
+    symmetrize, wrench_terms,
 )
 from .jit import jit
 from .layout import (
@@ -39,6 +39,8 @@ from .passive import KNEE_LIMIT_C, KNEE_LIMIT_QREF, LEG_FALISSE, LEG_LIMIT5, LUM
 MIRROR = np.array([1.0, -1.0, 1.0, -1.0, -1.0, 1.0])
 TRUNK, LEFT, RIGHT = 0, 1, 2
 TRUNK_MASS_POINTS = (0, 2)                 # pelvis CoM, HAT CoM
+#: Curvature terms of one leg: a normal per contact, three friction directions, three fascia.
+MAX_TERMS = NCONTACT + 3 + 3
 
 
 #: Workspace of the energy: kinematics and accumulators of the three chains (trunk, left,
@@ -47,7 +49,7 @@ Work = namedtuple("Work", (
     "axes", "origins", "points", "frames",    # per chain: kinematics (chain's own world)
     "qc", "gmap", "gsign",                    # per chain: coordinates, their global index/sign
     "F", "T", "M", "S", "msum", "Jc",         # per chain: wrench and mass sums (chain.py)
-    "J", "u", "f", "vec", "dirs", "coefs",    # scratch
+    "J", "U", "kt", "f", "vec", "dirs", "coefs",   # scratch; U, kt: a leg's curvature terms
     "shift",                                  # per leg: tone setpoint shift of each coordinate
     "cref", "jg",                             # reference CoM (x, y); global CoM Jacobian (x, y)
     "B", "A", "C",                            # dg/dr, dC/dq, postural constraints C
@@ -83,7 +85,8 @@ def new_work():
         np.zeros((3, NCHAIN)), _global_map(), _global_sign(),
         np.zeros((3, NCHAIN, 3)), np.zeros((3, NCHAIN, 3)), np.zeros((3, NCHAIN, 3, 3)),
         np.zeros((3, NCHAIN, 3)), np.zeros((3, NCHAIN)), np.zeros((3, NCHAIN, 3)),
-        np.zeros((NCHAIN, 3)), np.zeros(NCHAIN), np.zeros(3), np.zeros(3), np.zeros((5, 3)),
+        np.zeros((NCHAIN, 3)), np.zeros((NCHAIN, MAX_TERMS)), np.zeros(MAX_TERMS), np.zeros(3),
+        np.zeros(3), np.zeros((5, 3)),
         np.zeros(5),
         np.zeros((3, NL)),
         np.zeros(2), np.zeros((NQ, 2)),
@@ -254,18 +257,25 @@ def _mass_point(F, T, M, S, msum, f, p, last, m, gravity, bx, by):
 
 @jit
 def _leg_energy(theta, w, c, gravity, bx, by, g, H):
-    """Energy of leg chain ``c``; records its forces, adds its stiffness terms to ``g``, ``H``."""
+    """Energy of leg chain ``c``; records its forces, adds its stiffness terms to ``g``, ``H``.
+
+    The potentials' own curvatures are rank-one terms k u u^T (columns of ``w.U``), added to
+    ``H`` together in one pass.
+    """
     s = side(theta, c - 1)
     axes, origins, points, qc = w.axes[c], w.origins[c], w.points[c], w.qc[c]
-    u, d, shift, gmap, gsign = w.u, w.vec, w.shift[c], w.gmap[c], w.gsign[c]
+    d, shift, gmap, gsign = w.vec, w.shift[c], w.gmap[c], w.gsign[c]
     F, T, M, S, msum, fs = w.F[c], w.T[c], w.M[c], w.S[c], w.msum[c], w.f
+    U, kt = w.U, w.kt
+    U[:, :] = 0.0
+    m = 0
     byc = by if c != RIGHT else -by
     v = 0.0
     for i in range(4):
         pt = COM_POINTS[i]
-        m = s[S_MASS + i]
-        v += m * gravity * points[pt, 2]
-        _mass_point(F, T, M, S, msum, fs, points[pt], LEG_POINT_LAST[pt], m, gravity, bx, byc)
+        ms = s[S_MASS + i]
+        v += ms * gravity * points[pt, 2]
+        _mass_point(F, T, M, S, msum, fs, points[pt], LEG_POINT_LAST[pt], ms, gravity, bx, byc)
     # unilateral normal contacts: E(pen), pen = offset - n.p
     for ci in range(NCONTACT):
         b = S_CONTACT + NCF * ci
@@ -279,19 +289,25 @@ def _leg_energy(theta, w, c, gravity, bx, by, g, H):
         v += e
         _point_force(F, T, M, fs, points[pt], LEG_POINT_LAST[pt], -d1 * nx, -d1 * ny, -d1 * nz)
         d[0], d[1], d[2] = nx, ny, nz
-        add_stiffness(points[pt], LEG_POINT_LAST[pt], d, d2, axes, origins, u, gmap, gsign, H)
+        point_jacobian(points[pt], LEG_POINT_LAST[pt], d, axes, origins, gsign, U, m)
+        kt[m] = d2
+        m += 1
     # friction anchors (loaded regions only)
     if s[S_ANCHOR + 9] > 0.0:
         f, dirs, coefs = w.f, w.dirs, w.coefs
         for a in range(2):
             pt = ANCHOR_POINTS[a]
-            e, m = anchor(s, a, points[pt], f, dirs, coefs)
+            e, nd = anchor(s, a, points[pt], f, dirs, coefs)
             v += e
             add_force(points[pt], LEG_POINT_LAST[pt], f, F, T, M)
-            for i in range(m):
-                add_stiffness(points[pt], LEG_POINT_LAST[pt], dirs[i], coefs[i], axes, origins,
-                              u, gmap, gsign, H)
-    v += _fascia(s, w, c, g, H)
+            for i in range(nd):
+                point_jacobian(points[pt], LEG_POINT_LAST[pt], dirs[i], axes, origins, gsign,
+                               U, m)
+                kt[m] = coefs[i]
+                m += 1
+    e, m = _fascia(s, w, c, g, m)
+    v += e
+    add_low_rank(U, kt, m, NCHAIN, gmap, H)
     for k in range(NL):
         e, d1, d2, _ = joint_spring(s, k, qc[NB + k], shift[k])
         v += e
@@ -315,19 +331,21 @@ def fascia_state(s, points, toe):
 
 
 @jit
-def _fascia(s, w, c, g, H):
+def _fascia(s, w, c, g, m):
     """Energy of the plantar fascia of leg chain ``c``: a tension-only tie with a windlass.
 
-    Its law, T = k stretch^2, is the contacts' (with no cushioning).
+    Its law, T = k stretch^2, is the contacts' (with no cushioning).  Records its forces,
+    adds the windlass to ``g`` and its curvature terms to ``w.U`` from column ``m`` on;
+    returns the energy and the new number of columns.
     """
     kf = s[S_FASCIA]
     if kf == 0.0:
-        return 0.0
+        return 0.0, m
     axes, origins, points, qc = w.axes[c], w.origins[c], w.points[c], w.qc[c]
-    u, d, gmap, gsign = w.u, w.vec, w.gmap[c], w.gsign[c]
+    d, gmap, gsign, U, kt = w.vec, w.gmap[c], w.gsign[c], w.U, w.kt
     stretch, tension, length, u0, u1, u2 = fascia_state(s, points, qc[NB + TOE])
     if stretch <= 0.0:
-        return 0.0
+        return 0.0, m
     e, _, k2 = contact(stretch, kf, 0.0)
     F, T, M = w.F[c], w.T[c], w.M[c]
     la, lb = LEG_POINT_LAST[P_FASCIA_ORIGIN], LEG_POINT_LAST[P_FASCIA_PULLEY]
@@ -340,8 +358,10 @@ def _fascia(s, w, c, g, H):
     g[gmap[toe]] += tension * s[S_FASCIA + 2]
     # stiffness along the fascia (with the windlass) and the tension's transverse stiffness
     d[0], d[1], d[2] = u0, u1, u2
-    add_pair_stiffness(points[P_FASCIA_ORIGIN], la, points[P_FASCIA_PULLEY], lb, d, k2, toe,
-                       s[S_FASCIA + 2], axes, origins, u, gmap, gsign, H)
+    pair_jacobian(points[P_FASCIA_ORIGIN], la, points[P_FASCIA_PULLEY], lb, d, toe,
+                  s[S_FASCIA + 2], axes, origins, gsign, U, m)
+    kt[m] = k2
+    m += 1
     dirs = w.dirs
     # two directions perpendicular to the fascia
     a0, a1, a2 = (1.0, 0.0, 0.0) if abs(u0) < 0.9 else (0.0, 1.0, 0.0)
@@ -352,10 +372,11 @@ def _fascia(s, w, c, g, H):
     dirs[1, 1] = u2 * dirs[0, 0] - u0 * dirs[0, 2]
     dirs[1, 2] = u0 * dirs[0, 1] - u1 * dirs[0, 0]
     for i in range(2):
-        add_pair_stiffness(points[P_FASCIA_ORIGIN], la, points[P_FASCIA_PULLEY], lb,
-                           dirs[i], tension / length, -1, 0.0, axes, origins, u, gmap,
-                           gsign, H)
-    return e
+        pair_jacobian(points[P_FASCIA_ORIGIN], la, points[P_FASCIA_PULLEY], lb, dirs[i], -1,
+                      0.0, axes, origins, gsign, U, m)
+        kt[m] = tension / length
+        m += 1
+    return e, m
 
 
 @jit

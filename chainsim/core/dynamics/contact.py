@@ -48,8 +48,8 @@ def tangents(nx, ny, nz, t1, t2):
 def add_point_stiffness(p0, p1, p2, last, n0, n1, n2, kn, t1, t2, kt, ch, axes, origins, u, gmap,
                         gsign, H):
     """H += kn un un^T + kt (u1 u1^T + u2 u2^T), u_j = d . dp/dq_j for d = n, t1, t2 (upper
-    triangle; ``chain.add_stiffness`` for three directions in one pass, ``u`` (3, NCHAIN)), for
-    the point ``p`` of chain ``ch``."""
+    triangle; ``chain.point_jacobian`` and ``chain.add_low_rank`` for three directions, on
+    scalars; ``u`` (3, NCHAIN)), for the point ``p`` of chain ``ch``."""
     m = last + 1
     for j in range(m):
         if j < 3:
