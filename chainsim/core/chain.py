@@ -20,8 +20,8 @@ depend only on three sums (suffix sums along the chain):
 
 so the cost grows with the square of the chain length, not with the number of points.  A
 potential's own curvature in ``p`` enters as rank-one terms ``k (J^T d)(J^T d)^T``
-(``point_jacobian``, ``pair_jacobian``, summed by ``add_low_rank``).  A *free vector* (a direction fixed in a segment) moves like a point
-with no translation terms (``add_vector``).
+(``point_jacobian``, ``pair_jacobian``, summed by ``add_low_rank``).  A *free vector* (a
+direction fixed in a segment) moves like a point with no translation terms (``add_vector``).
 
 Chain coordinate ``j`` is global coordinate ``gmap[j]`` times ``gsign[j]`` (a chain evaluated
 in the mirror image sees some pelvis coordinates with the opposite sign); ``gmap`` increases
