@@ -12,16 +12,20 @@ import math
 
 import numpy as np
 
-from .energy import contact_state, kinematics, new_work, set_reference, side, total_energy
+from .chain import pair_jacobian, point_jacobian
+from .energy import (
+    contact_state, fascia_state, joint_spring, kinematics, new_work, set_reference, side,
+    total_energy,
+)
 from .jit import jit
 from .linalg import cho_solve, cho_solve5, cholesky, lu_solve_small
 from .layout import (
     ANKLE, C_HEEL_M, C_MT1, CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_HAT_MASS, G_LUMBAR_K, G_MASS, G_TRUNK,
     G_UPRIGHT_K, HIP_ADD, NCF, NCONTACT, NQ, NR, Q_LEFT, Q_LUMBAR, Q_RIGHT, R_ANKLE, R_HIP,
     R_LUMBAR_BEND, R_LUMBAR_EXT, S_ARCH, S_CONTACT, S_DRIVE, S_FOOT, S_KIN, S_REST, TOE, DRIVEN,
-    ARCH, SUBTALAR,
+    ARCH, SUBTALAR, FOREFOOT, NB, P_FASCIA_ORIGIN, P_FASCIA_PULLEY, S_FASCIA,
 )
-from .._generated.model import arch
+from .._generated.model import LEG_POINT_LAST, arch, contact
 
 assert NR + 1 == 5, "_postural_step solves g and the NR columns of dg/dr with cho_solve5"
 
@@ -30,6 +34,11 @@ OK, NOT_CONVERGED, NONFINITE, UNSTABLE, NO_CONTACT, STALLED, SLIPPING, UNBALANCE
 STATUS_NAMES = ("ok", "not_converged", "nonfinite", "unstable", "no_contact", "stalled",
                 "slipping", "unbalanced")
 
+# an indefinite Hessian is shifted by at least this share of its largest diagonal entry (the
+# usual scale of a first Levenberg-Marquardt shift, tau max(a_ii): Madsen, Nielsen & Tingleff
+# 2004, "Methods for non-linear least squares problems", IMM, DTU).  Growing the shift from
+# ~1e-6 body weights instead took ~11 failing factorisations on the first step.
+LAM_START = 3e-3
 MAX_ANGLE_STEP = 0.25      # rad per Newton step
 MAX_SHIFT_STEP = 0.02      # m per Newton step
 # the solver's start (initial_guess(loaded=True)); fitted to the default subject's equilibria on
@@ -40,6 +49,7 @@ ARCH_GUESS_NEWTON = 12     # Newton steps for that arch angle
 SUBTALAR_GUESS_SHARE = 0.72    # loaded subtalar angle ~ share x rest angle + loaded eversion
 SUBTALAR_GUESS_LOADED = 0.045  # rad
 PRELOAD = 0.003            # initial guess: feet pressed 3 mm into their supports
+SETTLE_STEPS = 3           # initial guess: Newton steps settling each foot on its supports
 POSTURAL_SWITCH = math.inf     # below this force residual (body weights) the setpoints move ...
 POSTURAL_SWITCH_MIN = 1e-4 # ... or below this one, in the cautious second attempt
 POSTURAL_PATIENCE = 40     # postural steps without progress before giving up (second attempt)
@@ -106,17 +116,9 @@ def initial_guess(theta, w, q, r, loaded=False):
                 pen, nx, ny, nz = contact_state(s, c, points[1 + k, CONTACT_POINTS[c]])
                 best = min(best, -pen / nz)
         lift[k] = -best if best < np.inf else 0.0
-    hw = side(theta, 0)[S_KIN + 1] + side(theta, 1)[S_KIN + 1]
-    q[2] = 0.5 * (lift[0] + lift[1]) - PRELOAD
-    roll = math.asin(max(-0.5, min(0.5, (lift[0] - lift[1]) / hw)))
-    q[4] = roll
-    q[Q_LEFT + HIP_ADD] = roll
-    q[Q_RIGHT + HIP_ADD] = -roll
-    q[Q_LUMBAR + 1] = roll
     r[:] = 0.0
+    _place(theta, q, r, lift)
     r[R_ANKLE] = -0.5 * (pitch[0] + pitch[1])
-    r[R_HIP] = roll
-    r[R_LUMBAR_BEND] = roll
     # the lumbar tone set to hold the trunk upright against its weight
     hat = theta[G_HAT_MASS] * theta[G_GRAVITY] * theta[G_TRUNK + 6]     # moment about L5/S1
     r[R_LUMBAR_EXT] = hat / theta[G_LUMBAR_K]
@@ -127,6 +129,106 @@ def initial_guess(theta, w, q, r, loaded=False):
         for j in range(len(DRIVEN)):
             if s[S_DRIVE + 2 * j] != 0.0:
                 q[(Q_LEFT if k == 0 else Q_RIGHT) + DRIVEN[j]] = s[S_DRIVE + 2 * j + 1]
+    if loaded:
+        _settle(theta, w, q, r, lift)
+
+
+@jit
+def _place(theta, q, r, lift):
+    """Pelvis height and roll that lower each foot ``k`` by ``lift[k]`` (less the preload),
+    with the legs and trunk kept vertical (the hip and lumbar setpoints follow)."""
+    hw = side(theta, 0)[S_KIN + 1] + side(theta, 1)[S_KIN + 1]
+    q[2] = 0.5 * (lift[0] + lift[1]) - PRELOAD
+    roll = math.asin(max(-0.5, min(0.5, (lift[0] - lift[1]) / hw)))
+    q[4] = roll
+    q[Q_LEFT + HIP_ADD] = roll
+    q[Q_RIGHT + HIP_ADD] = -roll
+    q[Q_LUMBAR + 1] = roll
+    r[R_HIP] = roll
+    r[R_LUMBAR_BEND] = roll
+
+
+#: chain coordinates each foot settles on in the initial guess: its height, forefoot, toes
+SETTLE = (2, NB + FOREFOOT, NB + TOE)
+
+
+@jit
+def _settle(theta, w, q, r, lift):
+    """Let each foot settle on its supports, the leg above held: Newton steps on the foot's
+    height (``lift``; the pelvis follows, ``_place``), forefoot and toe angles for the energy
+    of half the body weight, the foot's contacts, its plantar fascia and the forefoot and toe
+    springs (Gauss-Newton Hessian of the contacts and fascia).
+
+    The load then spreads over the supports instead of standing on the one edge or point the
+    guess's pitch and subtalar turn left pressed in (the largest starting moments).  Both feet
+    go through the same code.
+    """
+    mg = theta[G_MASS] * theta[G_GRAVITY]
+    U, d = w.U, w.vec
+    h, L = np.empty((3, 3)), np.empty((3, 3))
+    gr, x = np.empty(3), np.empty(3)
+    dx = np.empty((2, 3))
+    for _ in range(SETTLE_STEPS):
+        kinematics(q, theta, w)
+        for k in range(2):
+            c, s, q0 = 1 + k, side(theta, k), (Q_LEFT if k == 0 else Q_RIGHT)
+            axes, origins, points, gsign = w.axes[c], w.origins[c], w.points[c], w.gsign[c]
+            gr[:] = 0.0
+            h[:, :] = 0.0
+            gr[0] = 0.5 * mg
+            for ci in range(NCONTACT):         # E(pen), pen = offset - n.p
+                b = S_CONTACT + NCF * ci
+                pt = CONTACT_POINTS[ci]
+                pen, d[0], d[1], d[2] = contact_state(s, ci, points[pt])
+                if s[b + 4] == 0.0 or pen <= 0.0:
+                    continue
+                _, d1, d2 = contact(pen, s[b + 4], s[b + 5])
+                point_jacobian(points[pt], LEG_POINT_LAST[pt], d, axes, origins, gsign, U, 0)
+                _settle_term(U, LEG_POINT_LAST[pt] + 1, -d1, d2, gr, h)
+            if s[S_FASCIA] > 0.0:
+                stretch, _, _, d[0], d[1], d[2] = fascia_state(s, points, q[q0 + TOE])
+                if stretch > 0.0:
+                    _, d1, d2 = contact(stretch, s[S_FASCIA], 0.0)
+                    n = pair_jacobian(points[P_FASCIA_ORIGIN], LEG_POINT_LAST[P_FASCIA_ORIGIN],
+                                      points[P_FASCIA_PULLEY], LEG_POINT_LAST[P_FASCIA_PULLEY],
+                                      d, NB + TOE, s[S_FASCIA + 2], axes, origins, gsign, U, 0)
+                    _settle_term(U, n, d1, d2, gr, h)
+            for a in (1, 2):
+                i = SETTLE[a] - NB
+                _, d1, d2, _ = joint_spring(s, i, q[q0 + i], 0.0)
+                gr[a] += d1
+                h[a, a] += d2
+                if _fixed(theta, q0 + i):      # a prescribed toe angle stays
+                    gr[a] = 0.0
+                    h[a, :] = 0.0
+                    h[:, a] = 0.0
+                    h[a, a] = 1.0
+            if not cholesky(h, 0.0, L):
+                return
+            gr *= -1.0
+            cho_solve(L, gr, x)
+            big = max(1.0, abs(x[0]) / MAX_SHIFT_STEP, abs(x[1]) / MAX_ANGLE_STEP,
+                      abs(x[2]) / MAX_ANGLE_STEP)
+            for a in range(3):
+                dx[k, a] = x[a] / big
+        for k in range(2):
+            q0 = Q_LEFT if k == 0 else Q_RIGHT
+            lift[k] += dx[k, 0]
+            q[q0 + FOREFOOT] += dx[k, 1]
+            q[q0 + TOE] += dx[k, 2]
+        _place(theta, q, r, lift)
+
+
+@jit
+def _settle_term(U, n, d1, d2, g, h):
+    """Gradient ``d1 u`` and curvature ``d2 u u^T`` of a potential in the ``SETTLE``
+    coordinates, ``u`` from column 0 of ``U`` (its first ``n`` entries written)."""
+    for a in range(3):
+        ua = U[SETTLE[a], 0] if SETTLE[a] < n else 0.0
+        g[a] += d1 * ua
+        for b in range(3):
+            ub = U[SETTLE[b], 0] if SETTLE[b] < n else 0.0
+            h[a, b] += d2 * ua * ub
 
 
 @jit
@@ -325,7 +427,7 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
             for attempt in range(60):
                 # (H itself was factored above: not again)
                 if not (ok0 if lam == 0.0 and factored else cholesky(H, lam, L)):
-                    lam = max(4.0 * lam, lam_floor)
+                    lam = max(4.0 * lam, lam_floor, LAM_START * _largest_diagonal(H))
                     continue
                 for i in range(NQ):
                     gt[i] = -g[i]
@@ -357,6 +459,14 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
         H[:, :] = Ht
         v = vt
     return NOT_CONVERGED, max_iter, res
+
+
+@jit
+def _largest_diagonal(H):
+    d = H[0, 0]
+    for i in range(1, NQ):
+        d = max(d, H[i, i])
+    return d
 
 
 @jit
