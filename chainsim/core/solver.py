@@ -82,8 +82,9 @@ def initial_guess(theta, w, q, r, loaded=False):
     ``loaded`` (the solver's start): each arch is first flattened as under half the body
     weight and each subtalar joint turned toward where a loaded foot settles, the two
     coordinates that carry most of the way from the neutral posture to the equilibrium (the
-    ankle's pitch then keeps heel and forefoot on their supports).  A function of the model's
-    own parameters only.
+    ankle's pitch then keeps heel and forefoot on their supports); then each foot settles on
+    its supports under half the body weight (``_settle``).  A function of the model's own
+    parameters only.
     """
     set_reference(theta, w, q)            # (leaves the kinematics of q = 0 in w)
     points = w.points
