@@ -174,7 +174,7 @@ def scale(stiffness_n_per_mm, body_mass, foot_length):
 
     The stiffness is the secant vertical stiffness of the isolated arch at half body weight:
     (m g / 2) / (vertical deflection of the loaded tibia), through the truss.  Vectorised
-    (a bisection of fixed length per element, so each element's value is its own).
+    (Newton steps per element, each element's value its own).
     """
     k, m, lf = np.broadcast_arrays(np.asarray(stiffness_n_per_mm, float) * 1e3,
                                    np.asarray(body_mass, float), np.asarray(foot_length, float))
@@ -193,12 +193,18 @@ def _scale(k, m, lf):
     # the deflection m g / (2 k) fixes the arch angle; the scale makes the load m g / 2
     target = m * GRAVITY / (2 * k * lf)
     top = truss_state(0.0)[1]
-    lo, hi = np.zeros(k.shape), np.ones(k.shape)
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        below = top - truss_state(mid)[..., 1] < target
-        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-    return m * GRAVITY / 2 / truss_load((lo + hi) / 2)
+    # Newton on the truss's ankle drop (increasing in the angle), per element, from the linear
+    # truss's angle and kept within 0..1 rad
+    alpha = np.clip(target / ARCH_LEVER, 0.0, 1.0)
+    active = np.ones(alpha.shape, bool)
+    for _ in range(30):
+        step = (top - truss_state(alpha)[..., 1] - target) / -_rates(alpha)[..., 1]
+        new = np.where(active, np.clip(alpha - step, 0.0, 1.0), alpha)
+        active &= ~(np.abs(new - alpha) < 1e-14)
+        alpha = new
+        if not active.any():
+            break
+    return m * GRAVITY / 2 / truss_load(alpha)
 
 
 def side_constants(stiffness_n_per_mm, body_mass, foot_length, fascia_scale):
