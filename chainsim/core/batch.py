@@ -27,7 +27,7 @@ def solve_into(theta, tol, max_iter, ws, q, r, out):
     """
     status, iters, resid = solve(theta, q, r, tol, max_iter, ws)
     if status == OK:
-        fill_outputs(q, r, theta, ws[0], out)
+        fill_outputs(q, r, theta, ws.work, out)
         drive_moments(q, r, theta, ws, out)
         for side in range(2):
             o = NGLOBAL_OUT + side * NSIDE_OUT
@@ -65,7 +65,7 @@ def drive_moments(q, r, theta, ws, out):
     At equilibrium the driver supplies what the free joint would not: the energy's gradient
     with respect to the prescribed coordinate.
     """
-    w, g, H = ws[0], ws[1], ws[2]
+    w, g, H = ws.work, ws.g, ws.H
     any_drive = False
     for k in range(2):
         for j in range(len(DRIVEN)):

@@ -146,7 +146,21 @@ def add_low_rank(U, k, m, n, gmap, H):
             U[j, t] *= sk
     for j in range(n):
         gj = gmap[j]
-        for i in range(j + 1):
+        i = 0
+        while i + 3 <= j:       # four rows at a time (as in ``linalg.cholesky``)
+            a0 = a1 = a2 = a3 = 0.0
+            for t in range(m):
+                ujt = U[j, t]
+                a0 += U[i, t] * ujt
+                a1 += U[i + 1, t] * ujt
+                a2 += U[i + 2, t] * ujt
+                a3 += U[i + 3, t] * ujt
+            H[gmap[i], gj] += a0
+            H[gmap[i + 1], gj] += a1
+            H[gmap[i + 2], gj] += a2
+            H[gmap[i + 3], gj] += a3
+            i += 4
+        for i in range(i, j + 1):
             acc = 0.0
             for t in range(m):
                 acc += U[i, t] * U[j, t]

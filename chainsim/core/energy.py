@@ -25,7 +25,7 @@ from .chain import (
     add_force, add_low_rank, add_mass, add_vector, clear, pair_jacobian, point_jacobian,
     symmetrize, wrench_terms,
 )
-from .jit import jit
+from .jit import jit, jit_alloc, jit_inline
 from .layout import (
     ARCH, C_HEEL_M, C_MT1, COM_POINTS, CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_LUMBAR_K,
     G_MASS, G_PELVIS_MASS, G_TRUNK, G_UPRIGHT_K, NB, NCF, NCHAIN, NCONTACT, NKP, NL, NLUM, NPOINTS, NQ, NR, NS,
@@ -53,10 +53,13 @@ Work = namedtuple("Work", (
     "shift",                                  # per leg: tone setpoint shift of each coordinate
     "cref", "jg",                             # reference CoM (x, y); global CoM Jacobian (x, y)
     "B", "A", "C",                            # dg/dr, dC/dq, postural constraints C
-))
+    "foot", "h3", "l3", "g3", "x3", "dx",     # the solver's start: per foot pitch and lift;
+                                              # Newton steps settling a foot (3 coordinates)
+    "cf", "grav", "fm", "ref", "zero",        # outputs: a foot's ground forces, a leg's weights,
+))                                            # loads (f, m rows), neutral references; q = 0
 
 
-@jit
+@jit_alloc
 def _global_map():
     """Global coordinate of each chain coordinate (pelvis, then the chain's own)."""
     gmap = np.zeros((3, NCHAIN), np.int64)
@@ -67,7 +70,7 @@ def _global_map():
     return gmap
 
 
-@jit
+@jit_alloc
 def _global_sign():
     """Sign of each chain coordinate relative to the global one (mirrored pelvis, right leg)."""
     gsign = np.ones((3, NCHAIN))
@@ -76,7 +79,7 @@ def _global_sign():
     return gsign
 
 
-@jit
+@jit_alloc
 def new_work():
     """Allocate the energy workspace."""
     return Work(
@@ -91,10 +94,14 @@ def new_work():
         np.zeros((3, NL)),
         np.zeros(2), np.zeros((NQ, 2)),
         np.zeros((NQ, NR)), np.zeros((NQ, NR)), np.zeros(NR),
+        np.zeros((2, 2)), np.zeros((3, 3)), np.zeros((3, 3)), np.zeros(3), np.zeros(3),
+        np.zeros((2, 3)),
+        np.zeros((NCONTACT + 2, 3)), np.zeros((4, 3)), np.zeros((10, 3)), np.zeros((2, 4)),
+        np.zeros(NQ),
     )
 
 
-@jit
+@jit_inline
 def side(theta, k):
     """Side block ``k`` (0 left, 1 right) of a packed model."""
     return theta[SIDE_OFFSET[k]:SIDE_OFFSET[k] + NS]

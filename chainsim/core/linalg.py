@@ -22,7 +22,20 @@ def cholesky(A, shift, L):
             return False
         d = math.sqrt(s)
         L[j, j] = d
-        for i in range(j + 1, n):
+        # four rows at a time: four independent running sums (each in the same order as one
+        # alone, so the same bits) keep the processor's multiply-add units busy
+        i = j + 1
+        while i + 3 < n:
+            t0, t1, t2, t3 = A[i, j], A[i + 1, j], A[i + 2, j], A[i + 3, j]
+            for k in range(j):
+                ljk = L[j, k]
+                t0 -= L[i, k] * ljk
+                t1 -= L[i + 1, k] * ljk
+                t2 -= L[i + 2, k] * ljk
+                t3 -= L[i + 3, k] * ljk
+            L[i, j], L[i + 1, j], L[i + 2, j], L[i + 3, j] = t0 / d, t1 / d, t2 / d, t3 / d
+            i += 4
+        for i in range(i, n):
             t = A[i, j]
             for k in range(j):
                 t -= L[i, k] * L[j, k]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from .energy import (
     LEFT, RIGHT, TRUNK, centre_of_mass, contact_forces, contact_state, fascia_state, joint_spring,
     kinematics, side,
@@ -64,20 +62,37 @@ def _frame_component(m, frame, axis, sign):
 
 
 @jit
-def _distal_load(points, cf, grav, nseg, about):
-    """External force and moment about ``about`` on the foot and the ``nseg - 2`` segments above.
+def _distal_load(points, cf, grav, nseg, about, fm, row):
+    """External force and moment about ``about`` on the foot and the ``nseg - 2`` segments
+    above, into rows ``row`` (force) and ``row + 1`` (moment) of ``fm``.
 
     ``grav`` rows: thigh, shank, rearfoot, forefoot weights; the foot is the last two.
     """
-    f = np.zeros(3)
-    m = np.zeros(3)
+    f, m = fm[row], fm[row + 1]
+    f[:] = 0.0
+    m[:] = 0.0
     for r in range(NFORCE):
-        f += cf[r]
+        _add(f, cf[r])
         _add_moment(points[FORCE_POINTS[r]], cf[r], about, m)
     for i in range(4 - nseg, 4):
-        f += grav[i]
+        _add(f, grav[i])
         _add_moment(points[COM_POINTS[i]], grav[i], about, m)
-    return f, m
+
+
+@jit
+def _set(a, b, sy):
+    """a = b with its y component times ``sy`` (3-vectors)."""
+    a[0] = b[0]
+    a[1] = sy * b[1]
+    a[2] = b[2]
+
+
+@jit
+def _add(a, b):
+    """a += b (3-vectors)."""
+    a[0] += b[0]
+    a[1] += b[1]
+    a[2] += b[2]
 
 
 @jit
@@ -96,8 +111,8 @@ def _above_support(s, points, p):
 def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     """Fill the outputs of leg ``k`` (its kinematics in ``w`` must be the solved posture).
 
-    Returns the external force and moment (about the world origin, in the leg's own world)
-    that the ground and the leg's weights exert on the leg.
+    Leaves in rows 6 and 7 of ``w.fm`` the external force and moment (about the world origin,
+    in the leg's own world) that the ground and the leg's weights exert on the leg.
     """
     c = 1 + k
     s = side(theta, k)
@@ -118,7 +133,7 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     out[O_AHI] = _above_support(s, points, P_DORSUM) / s[S_FOOT]
     out[O_FASCIA] = fascia_state(s, points, qc[NB + TOE])[1] / mg
     # ground forces
-    cf = np.zeros((NFORCE, 3))
+    cf = w.cf
     contact_forces(s, points, cf, w.f, w.dirs, w.coefs)
     fn = 0.0
     cop_x = 0.0
@@ -139,19 +154,23 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     # friction the foot needs: its tangential over its normal ground force (the foot's contact
     # is an area, so a loaded heel also holds an unloaded forefoot in place)
     b = S_CONTACT + NCF * C_HEEL_M
-    total = np.zeros(3)
+    tx = ty = tz = 0.0
     for row in range(NFORCE):
-        total += cf[row]
-    fn = total[0] * s[b] + total[1] * s[b + 1] + total[2] * s[b + 2]
-    ft2 = max(0.0, _dot(total, total) - fn * fn)
+        tx += cf[row, 0]
+        ty += cf[row, 1]
+        tz += cf[row, 2]
+    fn = tx * s[b] + ty * s[b + 1] + tz * s[b + 2]
+    ft2 = max(0.0, tx * tx + ty * ty + tz * tz - fn * fn)
     out[O_FRICTION] = math.sqrt(ft2) / fn if fn > 0.0 else 0.0
     # external loads on the part below each joint (ground and weights)
-    grav = np.zeros((4, 3))
+    grav, fm = w.grav, w.fm
+    grav[:, :] = 0.0
     for i in range(4):
         grav[i, 2] = -s[S_MASS + i] * theta[G_GRAVITY]
-    fa, ma = _distal_load(points, cf, grav, 2, points[P_ANKLE])
-    fk, mk = _distal_load(points, cf, grav, 3, points[P_KNEE])
-    fh, mh = _distal_load(points, cf, grav, 4, points[P_HIP])
+    _distal_load(points, cf, grav, 2, points[P_ANKLE], fm, 0)
+    _distal_load(points, cf, grav, 3, points[P_KNEE], fm, 2)
+    _distal_load(points, cf, grav, 4, points[P_HIP], fm, 4)
+    fa, ma, fk, mk, fh, mh = fm[0], fm[1], fm[2], fm[3], fm[4], fm[5]
     out[O_ANKLE_F] = math.sqrt(_dot(fa, fa)) / mg
     out[O_KNEE_F] = math.sqrt(_dot(fk, fk)) / mg
     out[O_HIP_F] = math.sqrt(_dot(fh, fh)) / mg
@@ -171,29 +190,28 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     out[O_RESID_HIP] = _dot(mh, axes[NB + HIP_FLEX]) - joint_spring(s, HIP_FLEX, qc[NB + HIP_FLEX], 0.0)[1]
     out[O_HIP_HEIGHT] = points[P_HIP, 2]
     # the leg's external load about the world origin
-    origin = np.zeros(3)
-    return _distal_load(points, cf, grav, 4, origin)
+    _distal_load(points, cf, grav, 4, w.zero[:3], fm, 6)
 
 
 @jit
 def fill_outputs(q, r, theta, w, out):
     """Fill the ``NOUT`` outputs of one solved model (``chainsim.outputs`` names them)."""
     mg = theta[G_MASS] * theta[G_GRAVITY]
-    zero = np.zeros(NQ)
-    kinematics(zero, theta, w)                      # neutral, unloaded reference
-    nav_ref = np.zeros(2)
-    ankle_ref = np.zeros((2, 3))
+    kinematics(w.zero, theta, w)                    # neutral, unloaded reference
+    ref = w.ref                                     # per side: navicular height, ankle
     for k in range(2):
         p = w.points[1 + k]
-        nav_ref[k] = p[P_NAVICULAR, 2] - p[P_MT1, 2]
-        ankle_ref[k] = p[P_ANKLE]
+        ref[k, 0] = p[P_NAVICULAR, 2] - p[P_MT1, 2]
+        for a in range(3):
+            ref[k, 1 + a] = p[P_ANKLE, a]
     kinematics(q, theta, w)
-    total_f = np.zeros(3)
-    total_m = np.zeros(3)
-    hip_z = np.zeros(2)
+    total_f, total_m, weight = w.fm[8], w.fm[9], w.f
+    total_f[:] = 0.0
+    total_m[:] = 0.0
     for k in range(2):
         o = out[NGLOBAL_OUT + k * NSIDE_OUT:NGLOBAL_OUT + (k + 1) * NSIDE_OUT]
-        f, m = side_outputs(theta, k, w, r, nav_ref[k], ankle_ref[k], o)
+        side_outputs(theta, k, w, r, ref[k, 0], ref[k, 1:], o)
+        f, m = w.fm[6], w.fm[7]
         sg = 1.0 if k == 0 else -1.0                # back from the mirror image
         total_f[0] += f[0]
         total_f[1] += sg * f[1]
@@ -201,16 +219,15 @@ def fill_outputs(q, r, theta, w, out):
         total_m[0] += sg * m[0]                     # a moment is a pseudo-vector
         total_m[1] += m[1]
         total_m[2] += sg * m[2]
-        hip_z[k] = o[O_HIP_HEIGHT]
     pts = w.points[TRUNK]
     for i, pt in enumerate((0, 2)):                 # pelvis and HAT weights
-        weight = np.array([0.0, 0.0, -theta[G_PELVIS_MASS + i] * theta[G_GRAVITY]])
-        total_f += weight
-        _add_moment(pts[pt], weight, np.zeros(3), total_m)
+        weight[0], weight[1], weight[2] = 0.0, 0.0, -theta[G_PELVIS_MASS + i] * theta[G_GRAVITY]
+        _add(total_f, weight)
+        _add_moment(pts[pt], weight, w.zero[:3], total_m)
     out[O_TILT] = q[5]
     out[O_OBLIQUITY] = q[4]
     out[O_PELVIS_ROT] = q[3]
-    out[O_LLD] = hip_z[0] - hip_z[1]
+    out[O_LLD] = out[NGLOBAL_OUT + O_HIP_HEIGHT] - out[NGLOBAL_OUT + NSIDE_OUT + O_HIP_HEIGHT]
     out[O_LORDOSIS] = q[Q_LUMBAR]
     out[O_LUMBAR_BEND] = q[Q_LUMBAR + 1]
     out[O_LUMBAR_ROT] = q[Q_LUMBAR + 2]
@@ -226,7 +243,7 @@ def fill_outputs(q, r, theta, w, out):
     out[O_R_LUMBAR_EXT] = r[R_LUMBAR_EXT]
     out[O_R_LUMBAR_BEND] = r[R_LUMBAR_BEND]
     cx, cy = centre_of_mass(theta, w)
-    out[O_COM_AP] = cx - 0.5 * (ankle_ref[0, 0] + ankle_ref[1, 0])
+    out[O_COM_AP] = cx - 0.5 * (ref[0, 1] + ref[1, 1])
     out[O_COM_ML] = cy
 
 
@@ -235,10 +252,12 @@ def world_points(q, theta, w, trunk, left, right):
     """World positions of the trunk's and both legs' points (the right leg mirrored back)."""
     kinematics(q, theta, w)
     pts = w.points
-    trunk[:, :] = pts[TRUNK, :trunk.shape[0]]
-    left[:, :] = pts[LEFT]
-    right[:, :] = pts[RIGHT]
-    right[:, 1] *= -1.0
+    for a in range(3):
+        for i in range(trunk.shape[0]):
+            trunk[i, a] = pts[TRUNK, i, a]
+        for i in range(left.shape[0]):
+            left[i, a] = pts[LEFT, i, a]
+            right[i, a] = pts[RIGHT, i, a] if a != 1 else -pts[RIGHT, i, a]
 
 
 #: Segments that carry external loads, in the order of ``external_loads``' labels.
@@ -261,29 +280,26 @@ def external_loads(q, r, theta, w, points, forces, segment):
     n = 0
     pts = w.points[TRUNK]
     for i, pt in enumerate((0, 2)):
-        points[n] = pts[pt]
+        _set(points[n], pts[pt], 1.0)
         forces[n, :] = 0.0
         forces[n, 2] = -theta[G_PELVIS_MASS + i] * g
         segment[n] = i
         n += 1
-    cf = np.zeros((NFORCE, 3))
+    cf = w.cf
     for k in range(2):
         c = 1 + k
         s = side(theta, k)
         sg = 1.0 if k == 0 else -1.0
         for i in range(4):
-            points[n] = w.points[c, COM_POINTS[i]]
-            points[n, 1] *= sg
+            _set(points[n], w.points[c, COM_POINTS[i]], sg)
             forces[n, :] = 0.0
             forces[n, 2] = -s[S_MASS + i] * g
             segment[n] = 2 + 4 * k + i
             n += 1
         contact_forces(s, w.points[c], cf, w.f, w.dirs, w.coefs)
         for row in range(NFORCE):
-            points[n] = w.points[c, FORCE_POINTS[row]]
-            points[n, 1] *= sg
-            forces[n] = cf[row]
-            forces[n, 1] *= sg
+            _set(points[n], w.points[c, FORCE_POINTS[row]], sg)
+            _set(forces[n], cf[row], sg)
             segment[n] = 2 + 4 * k + _FORCE_SEGMENT[row]
             n += 1
     return n

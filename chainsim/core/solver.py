@@ -9,6 +9,7 @@ positive definite.
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from .energy import (
     contact_state, fascia_state, joint_spring, kinematics, new_work, set_reference, side,
     total_energy,
 )
-from .jit import jit
+from .jit import jit, jit_alloc
 from .linalg import cho_solve, cho_solve5, cholesky, lu_solve_small
 from .layout import (
     ANKLE, C_HEEL_M, C_MT1, CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_HAT_MASS, G_LUMBAR_K, G_MASS, G_TRUNK,
@@ -98,7 +99,7 @@ def initial_guess(theta, w, q, r, loaded=False):
             q[q0 + ARCH] = s[S_REST + ARCH] + _arch_guess(
                 s, ARCH_GUESS_LEVER * 0.5 * mg * s[S_FOOT])
         kinematics(q, theta, w)
-    pitch = np.zeros(2)
+    pitch, lift = w.foot[0], w.foot[1]
     for k in range(2):
         s = side(theta, k)
         ph, _, _, nzh = contact_state(s, C_HEEL_M, points[1 + k, CONTACT_POINTS[C_HEEL_M]])
@@ -108,7 +109,6 @@ def initial_guess(theta, w, q, r, loaded=False):
         pitch[k] = math.atan2(rise, run)
         q[(Q_LEFT if k == 0 else Q_RIGHT) + ANKLE] = -pitch[k]
     kinematics(q, theta, w)
-    lift = np.zeros(2)
     for k in range(2):
         s = side(theta, k)
         best = np.inf
@@ -166,9 +166,7 @@ def _settle(theta, w, q, r, lift):
     """
     mg = theta[G_MASS] * theta[G_GRAVITY]
     U, d = w.U, w.vec
-    h, L = np.empty((3, 3)), np.empty((3, 3))
-    gr, x = np.empty(3), np.empty(3)
-    dx = np.empty((2, 3))
+    h, L, gr, x, dx = w.h3, w.l3, w.g3, w.x3, w.dx
     for _ in range(SETTLE_STEPS):
         kinematics(q, theta, w)
         for k in range(2):
@@ -281,30 +279,28 @@ def _cap(dq, dr, factor):
 
 
 @jit
-def _postural_step(ws, fixed):
+def _postural_step(ws, g, fixed):
     """Newton step of the full system: equilibrium g(q, r) = 0 and postural constraints C = 0.
 
     With ``H`` factored, dq = -H^-1 (g + B dr) and A^T dq = -C give a 4 x 4 system for dr.
     Returns False when the system is singular.
     """
-    w, g, H, L, dq, qt, gt, Ht, r, rt, dr, _, _ = ws
+    w, L, dq, dr = ws.work, ws.L, ws.dq, ws.dr
     B, A, C = w.B, w.A, w.C
+    R, Y, M, rhs = ws.R, ws.Y, ws.M, ws.rhs
     # columns g, then dg/dr (free coordinates only), solved side by side
-    R = np.empty((NQ, NR + 1))
     for i in range(NQ):
         R[i, 0] = g[i]
         for k in range(NR):
             R[i, k + 1] = 0.0 if fixed[i] else B[i, k]
-    Y = np.empty((NQ, NR + 1))
     cho_solve5(L, R, Y)
     y, X = Y[:, 0], Y[:, 1:]
-    M = np.zeros((NR, NR))
-    rhs = np.zeros(NR)
     for a in range(NR):
         rhs[a] = C[a]
         for i in range(NQ):
             rhs[a] -= A[i, a] * y[i]
         for b in range(NR):
+            M[a, b] = 0.0
             for i in range(NQ):
                 M[a, b] += A[i, a] * X[i, b]
     if not lu_solve_small(M, rhs, dr):
@@ -341,8 +337,8 @@ def solve(theta, q, r, tol, max_iter, ws):
         postural constraints are met to ``tol`` m (or rad) as well.
     max_iter : int
         Largest number of accepted steps.
-    ws : tuple
-        Workspace from ``new_workspace``.
+    ws : Workspace
+        From ``new_workspace``.
 
     Returns
     -------
@@ -361,10 +357,10 @@ def solve(theta, q, r, tol, max_iter, ws):
 @jit
 def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
     """One run of the solver from the initial guess (see ``solve``)."""
-    w, g, H, L, dq, qt, gt, Ht, _, rt, dr, _, _ = ws
+    w, g, H, L, dq, dr, fixed = ws.work, ws.g, ws.H, ws.L, ws.dq, ws.dr, ws.fixed
+    qt, gt, Ht, rt = ws.qt, ws.gt, ws.Ht, ws.rt
     initial_guess(theta, w, q, r, True)
     mg = theta[G_MASS] * theta[G_GRAVITY]
-    fixed = np.zeros(NQ, dtype=np.bool_)
     for i in range(NQ):
         fixed[i] = _fixed(theta, i)
     v = total_energy(q, r, theta, w, g, H)
@@ -400,7 +396,7 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
         if res < switch:
             ok0 = cholesky(H, 0.0, L)
             factored = True
-        if res < switch and ok0 and _postural_step(ws, fixed):
+        if res < switch and ok0 and _postural_step(ws, g, fixed):
             _cap(dq, dr, 4.0)         # Newton steps of the full system may go further
             before = _merit(res, w.C, theta, mg)
             alpha = 1.0
@@ -454,10 +450,12 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
                 lam = max(4.0 * lam, lam_floor)
             else:
                 return STALLED, it, res
-        q[:] = qt
-        r[:] = rt
-        g[:] = gt
-        H[:, :] = Ht
+        for i in range(NQ):
+            q[i] = qt[i]
+        for k in range(NR):
+            r[k] = rt[k]
+        g, gt = gt, g              # the trial's gradient and Hessian become the iterate's
+        H, Ht = Ht, H
         v = vt
     return NOT_CONVERGED, max_iter, res
 
@@ -482,10 +480,20 @@ def _freeze(fixed, g, H):
             H[i, i] = 1.0
 
 
-@jit
+#: Workspace of ``solve``: the energy's (``work``); gradient, Hessian and its factor at the
+#: iterate; step; trial point, its gradient, Hessian and setpoints (the two gradient-Hessian
+#: pairs trade places when a step is taken, so neither is left holding the solution's); the
+#: postural step's right-hand sides, solutions and small system; which coordinates are
+#: prescribed.
+Workspace = namedtuple("Workspace", (
+    "work", "g", "H", "L", "dq", "dr", "qt", "gt", "Ht", "rt", "R", "Y", "M", "rhs", "fixed"))
+
+
+@jit_alloc
 def new_workspace():
-    """Workspace of ``solve``: energy workspace, gradients, Hessians and step vectors."""
-    return (new_work(), np.empty(NQ), np.empty((NQ, NQ)), np.empty((NQ, NQ)),
-            np.empty(NQ), np.empty(NQ), np.empty(NQ), np.empty((NQ, NQ)),
-            np.empty(NR), np.empty(NR), np.empty(NR), np.empty((NQ, NR)), np.empty(NQ))
+    """Allocate the workspace of ``solve``."""
+    return Workspace(new_work(), np.empty(NQ), np.empty((NQ, NQ)), np.empty((NQ, NQ)),
+                     np.empty(NQ), np.empty(NR), np.empty(NQ), np.empty(NQ), np.empty((NQ, NQ)),
+                     np.empty(NR), np.empty((NQ, NR + 1)), np.empty((NQ, NR + 1)),
+                     np.empty((NR, NR)), np.empty(NR), np.zeros(NQ, np.bool_))
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..._generated.model import LEG_POINT_LAST
 from ..energy import LEFT, RIGHT, TRUNK, kinematics, new_work, side
-from ..jit import jit
+from ..jit import jit, jit_alloc
 from ..layout import (
     G_GRAVITY, G_HAT_INERTIA, G_HAT_MASS, G_PELVIS_INERTIA, G_PELVIS_MASS, NB, NCHAIN, NCONTACT,
     NQ, NTRUNK, P_FF_COM, P_MTP, P_RF_COM, P_SHANK_COM, P_THIGH_COM, S_INERTIA, S_MASS,
@@ -47,7 +47,7 @@ DynWork = namedtuple("DynWork", (
 ))
 
 
-@jit
+@jit_alloc
 def new_dyn_work():
     """Allocate the workspace of the equations of motion."""
     return DynWork(

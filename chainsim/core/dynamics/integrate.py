@@ -35,7 +35,7 @@ import numpy as np
 
 from ..._generated.model import LEG_POINT_LAST, TRUNK_POINT_LAST
 from ..energy import LEFT, RIGHT, TRUNK, contact_state, kinematics, side
-from ..jit import jit, jit_parallel
+from ..jit import jit, jit_alloc, jit_parallel
 from ..layout import (
     G_HAT_MASS, G_PELVIS_MASS, G_GRAVITY, NB, NQ, P_ANKLE, P_HEEL, P_MT1, P_NAVICULAR,
     S_MASS, COM_POINTS, HIP_FLEX, KNEE_FLEX, ANKLE, NCONTACT, CONTACT_POINTS,
@@ -217,7 +217,7 @@ def _record(theta, qdd, arch0, row, points, gmap, gsign, S, Ib, V, A, F, fext, q
     row[R_ACC_SACRUM] = _vertical_acceleration(V, A, points, TRUNK, TRUNK_POINT_LAST[1], 1)
 
 
-@jit
+@jit_alloc
 def simulate(theta, posture, q0, v0, h, nsteps, every, method, flags, ws, q, v, rec, qrec):
     """Integrate from (q0, v0) for ``nsteps`` steps of ``h`` seconds.
 
