@@ -8,7 +8,7 @@ from . import anthropometry, arch, geometry, tissues
 from ._generated.model import LEG, LEG_PARAMS, TRUNK_PARAMS
 from .core import layout as L
 from .core.dynamics import constants as dyn
-from .params import KEYS, REGISTRY, SIDES, check_combinations, expand_columns
+from .params import KEYS, REGISTRY, check_combinations, expand_columns
 
 
 def _full(columns: dict, n: int) -> dict:
@@ -68,8 +68,12 @@ def pack(columns: dict) -> np.ndarray:
         tissues.COM_HEIGHT_PER_STATURE * height)
     theta[:, L.G_FRICTION] = tissues.FRICTION_COEFFICIENT
     _dynamics_global(theta, seg, height, sex, mgh)
-    for side, off in zip(SIDES, L.SIDE_OFFSET):
-        theta[:, off:off + L.NS] = _side(c, side, seg, height, mass, mgh)
+    left, right = (slice(off, off + L.NS) for off in L.SIDE_OFFSET)
+    theta[:, left] = _side(c, "left", seg, height, mass, mgh)
+    same = all(np.array_equal(c[k], c["right" + k[4:]], equal_nan=True)
+               for k in c if k.startswith("left."))
+    # (both blocks describe a left leg: a right side given as the left is packed once)
+    theta[:, right] = theta[:, left] if same else _side(c, "right", seg, height, mass, mgh)
     return theta
 
 
