@@ -123,16 +123,27 @@ def point_jacobian(p, last, d, axes, origins, gsign, U, t):
     ``0..last`` (signed to the global coordinates); entries beyond ``last`` are left as they
     are."""
     for j in range(last + 1):
-        if j < 3:
-            U[j, t] = gsign[j] * d[j]
-        else:
-            r0 = p[0] - origins[j, 0]
-            r1 = p[1] - origins[j, 1]
-            r2 = p[2] - origins[j, 2]
-            # d . (w x r) = w . (r x d)
-            U[j, t] = gsign[j] * (axes[j, 0] * (r1 * d[2] - r2 * d[1])
-                                  + axes[j, 1] * (r2 * d[0] - r0 * d[2])
-                                  + axes[j, 2] * (r0 * d[1] - r1 * d[0]))
+        U[j, t] = gsign[j] * (d[j] if j < 3 else _turn(p, d, j, axes, origins))
+
+
+@jit
+def point_entry(p, last, d, j, axes, origins, gsign):
+    """Entry ``j`` of ``point_jacobian``'s column (zero beyond ``last``)."""
+    if j > last:
+        return 0.0
+    return gsign[j] * (d[j] if j < 3 else _turn(p, d, j, axes, origins))
+
+
+@jit
+def _turn(p, d, j, axes, origins):
+    """d . dp/dq_j for a point ``p`` turned by the revolute coordinate ``j``."""
+    r0 = p[0] - origins[j, 0]
+    r1 = p[1] - origins[j, 1]
+    r2 = p[2] - origins[j, 2]
+    # d . (w x r) = w . (r x d)
+    return (axes[j, 0] * (r1 * d[2] - r2 * d[1])
+            + axes[j, 1] * (r2 * d[0] - r0 * d[2])
+            + axes[j, 2] * (r0 * d[1] - r1 * d[0]))
 
 
 @jit
@@ -211,30 +222,23 @@ def pair_jacobian(pa, la, pb, lb, d, extra, xval, axes, origins, gsign, U, t):
     rotation.  Returns the number of coordinates written."""
     n = max(la, lb, extra) + 1
     for j in range(n):
-        if j < 3:
-            U[j, t] = 0.0
-            continue
-        uj = 0.0
-        # (both points written out: a loop over a tuple of arrays costs reference counting,
-        # about a third of the energy's evaluation)
-        if j <= lb:
-            r0 = pb[0] - origins[j, 0]
-            r1 = pb[1] - origins[j, 1]
-            r2 = pb[2] - origins[j, 2]
-            uj += (axes[j, 0] * (r1 * d[2] - r2 * d[1])
-                   + axes[j, 1] * (r2 * d[0] - r0 * d[2])
-                   + axes[j, 2] * (r0 * d[1] - r1 * d[0]))
-        if j <= la:
-            r0 = pa[0] - origins[j, 0]
-            r1 = pa[1] - origins[j, 1]
-            r2 = pa[2] - origins[j, 2]
-            uj -= (axes[j, 0] * (r1 * d[2] - r2 * d[1])
-                   + axes[j, 1] * (r2 * d[0] - r0 * d[2])
-                   + axes[j, 2] * (r0 * d[1] - r1 * d[0]))
-        if j == extra:
-            uj += xval
-        U[j, t] = gsign[j] * uj
+        U[j, t] = pair_entry(pa, la, pb, lb, d, j, extra, xval, axes, origins, gsign)
     return n
+
+
+@jit
+def pair_entry(pa, la, pb, lb, d, j, extra, xval, axes, origins, gsign):
+    """Entry ``j`` of ``pair_jacobian``'s column."""
+    if j < 3:
+        return 0.0
+    uj = 0.0
+    if j <= lb:
+        uj += _turn(pb, d, j, axes, origins)
+    if j <= la:
+        uj -= _turn(pa, d, j, axes, origins)
+    if j == extra:
+        uj += xval
+    return gsign[j] * uj
 
 
 @jit

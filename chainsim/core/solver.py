@@ -13,7 +13,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .chain import pair_jacobian, point_jacobian
+from .chain import pair_entry, point_entry
 from .energy import (
     contact_state, fascia_state, joint_spring, kinematics, new_work, set_reference, side,
     total_energy,
@@ -165,8 +165,8 @@ def _settle(theta, w, q, r, lift):
     go through the same code.
     """
     mg = theta[G_MASS] * theta[G_GRAVITY]
-    U, d = w.U, w.vec
-    h, L, gr, x, dx = w.h3, w.l3, w.g3, w.x3, w.dx
+    d = w.vec
+    h, L, gr, u, dx = w.h3, w.l3, w.g3, w.x3, w.dx
     for _ in range(SETTLE_STEPS):
         kinematics(q, theta, w)
         for k in range(2):
@@ -182,16 +182,20 @@ def _settle(theta, w, q, r, lift):
                 if s[b + 4] == 0.0 or pen <= 0.0:
                     continue
                 _, d1, d2 = contact(pen, s[b + 4], s[b + 5])
-                point_jacobian(points[pt], LEG_POINT_LAST[pt], d, axes, origins, gsign, U, 0)
-                _settle_term(U, LEG_POINT_LAST[pt] + 1, -d1, d2, gr, h)
+                for a in range(3):
+                    u[a] = point_entry(points[pt], LEG_POINT_LAST[pt], d, SETTLE[a], axes,
+                                       origins, gsign)
+                _settle_term(u, -d1, d2, gr, h)
             if s[S_FASCIA] > 0.0:
                 stretch, _, _, d[0], d[1], d[2] = fascia_state(s, points, q[q0 + TOE])
                 if stretch > 0.0:
                     _, d1, d2 = contact(stretch, s[S_FASCIA], 0.0)
-                    n = pair_jacobian(points[P_FASCIA_ORIGIN], LEG_POINT_LAST[P_FASCIA_ORIGIN],
-                                      points[P_FASCIA_PULLEY], LEG_POINT_LAST[P_FASCIA_PULLEY],
-                                      d, NB + TOE, s[S_FASCIA + 2], axes, origins, gsign, U, 0)
-                    _settle_term(U, n, d1, d2, gr, h)
+                    for a in range(3):
+                        u[a] = pair_entry(points[P_FASCIA_ORIGIN], LEG_POINT_LAST[P_FASCIA_ORIGIN],
+                                          points[P_FASCIA_PULLEY], LEG_POINT_LAST[P_FASCIA_PULLEY],
+                                          d, SETTLE[a], NB + TOE, s[S_FASCIA + 2], axes, origins,
+                                          gsign)
+                    _settle_term(u, d1, d2, gr, h)
             for a in (1, 2):
                 i = SETTLE[a] - NB
                 _, d1, d2, _ = joint_spring(s, i, q[q0 + i], 0.0)
@@ -205,11 +209,11 @@ def _settle(theta, w, q, r, lift):
             if not cholesky(h, 0.0, L):
                 return
             gr *= -1.0
-            cho_solve(L, gr, x)
-            big = max(1.0, abs(x[0]) / MAX_SHIFT_STEP, abs(x[1]) / MAX_ANGLE_STEP,
-                      abs(x[2]) / MAX_ANGLE_STEP)
+            cho_solve(L, gr, u)
+            big = max(1.0, abs(u[0]) / MAX_SHIFT_STEP, abs(u[1]) / MAX_ANGLE_STEP,
+                      abs(u[2]) / MAX_ANGLE_STEP)
             for a in range(3):
-                dx[k, a] = x[a] / big
+                dx[k, a] = u[a] / big
         for k in range(2):
             q0 = Q_LEFT if k == 0 else Q_RIGHT
             lift[k] += dx[k, 0]
@@ -219,15 +223,13 @@ def _settle(theta, w, q, r, lift):
 
 
 @jit
-def _settle_term(U, n, d1, d2, g, h):
-    """Gradient ``d1 u`` and curvature ``d2 u u^T`` of a potential in the ``SETTLE``
-    coordinates, ``u`` from column 0 of ``U`` (its first ``n`` entries written)."""
+def _settle_term(u, d1, d2, g, h):
+    """Gradient ``d1 u`` and curvature ``d2 u u^T`` of a potential whose Jacobian in the
+    ``SETTLE`` coordinates is ``u``."""
     for a in range(3):
-        ua = U[SETTLE[a], 0] if SETTLE[a] < n else 0.0
-        g[a] += d1 * ua
+        g[a] += d1 * u[a]
         for b in range(3):
-            ub = U[SETTLE[b], 0] if SETTLE[b] < n else 0.0
-            h[a, b] += d2 * ua * ub
+            h[a, b] += d2 * u[a] * u[b]
 
 
 @jit
