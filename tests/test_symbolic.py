@@ -462,3 +462,16 @@ def test_equations_render():
 def test_equations_docstring_examples():
     result = doctest.testmod(eq, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 5 and result.failed == 0
+
+
+def test_contact_root_solves_its_relation_and_carries_its_derivative():
+    k, c = sp.Symbol("k", positive=True), sp.Symbol("c", nonnegative=True)
+    s = energies.ContactRoot(energies.x, k, c)
+    closed = s.doit()
+    implicit = s.fdiff().doit()                      # ds/dd from the relation, implicitly
+    explicit = sp.diff(closed, energies.x)           # ds/dd of the closed form
+    for xv, kv, cv in ((1e-3, 1.2e8, 0.0), (4e-3, 3.0e7, 2e-6), (2e-2, 5e6, 1e-4)):
+        at = {energies.x: xv, k: kv, c: cv}
+        sv = float(closed.subs(at))
+        assert float(energies.ContactRoot.relation(sv, kv, cv)) == pytest.approx(xv, rel=1e-12)
+        assert float(implicit.subs(at)) == pytest.approx(float(explicit.subs(at)), rel=1e-10)

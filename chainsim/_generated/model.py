@@ -830,35 +830,17 @@ def arch(x, A, rho, c1, c2, c3):
 def contact(x, k, c):
     """Element ``contact``: returns (E, dE/dx, d2E/dx2).
 
-    E = Piecewise((-8*c*x**4/(sqrt(4*c*x + 1/k) + 1/sqrt(k))**4 + 4*x**3/(sqrt(4*c*x + 1/k) + 1/sqrt(k))**2 - 16*x**3/(3*sqrt(k)*(sqrt(4*c*x + 1/k) + 1/sqrt(k))**3), x > 0), (0, True))
+    E = Piecewise((c*ContactRoot(x, k, c)**4/2 + ContactRoot(x, k, c)**3/(3*sqrt(k)), x > 0), (0, True))
     """
     if (x > 0):
-        t0 = x**3
-        t1 = 1/math.sqrt(k)
-        t2 = 4*c*x + 1/k
-        t3 = math.sqrt(t2)
-        t4 = t1 + t3
-        t5 = t4**(-2)
-        t6 = x**4
-        t7 = t4**(-4)
-        t8 = c*t7
-        t9 = t4**(-3)
-        t10 = t1*t9
-        t11 = x**2
-        t12 = 32*t0*t8
-        t13 = 1/t3
-        t14 = c*t9
-        t15 = t4**(-5)
-        t16 = t15*t6
-        t17 = c**2
-        t18 = 64*t17
-        t19 = 96*t11
-        t20 = 1/t2
-        t21 = (1/(t2*math.sqrt(t2)))
-        t22 = c**3
-        e0 = -16/3*t0*t10 + 4*t0*t5 - 8*t6*t8
-        e1 = -16*t0*t13*t14 + t1*t12*t13 - 16*t10*t11 + 12*t11*t5 - t12 + t13*t16*t18
-        e2 = 192*c*t1*t11*t13*t7 - 256*t0*t1*t15*t17*t20 - t0*t1*t18*t21*t7 + 512*t0*t13*t15*t17 + 96*t0*t17*t20*t7 + 32*t0*t17*t21*t9 - 32*t10*x - t13*t14*t19 - 128*t16*t21*t22 - t19*t8 - 640*t20*t22*t6/t4**6 + 24*t5*x
+        t0 = 1/math.sqrt(k)
+        t1 = 4*x
+        t2 = c*t1
+        t3 = t0 + math.sqrt(t2 + 1/k)
+        t4 = 1/t3
+        e0 = 8*c*x**4/t3**4 + (8/3)*t0*x**3/t3**3
+        e1 = 4*x**2/t3**2
+        e2 = t1*t4/(t0 + t2*t4)
         return e0, e1, e2
     else:
         e0 = 0.0

@@ -15,7 +15,7 @@ from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pycode import PythonCodePrinter
 
 from . import chain as ch
-from .energies import ELEMENTS, x
+from .energies import ELEMENTS, IMPLICIT, x
 
 TARGET = Path(__file__).resolve().parents[1] / "_generated" / "model.py"
 
@@ -102,7 +102,11 @@ def _element_function(name: str) -> list[str]:
             body.append("    else:")
             indent = "        "
         de = sp.diff(piece, x)
-        _emit(body, [("e0", piece), ("e1", de), ("e2", sp.diff(de, x))], {}, indent)
+        if piece.has(*IMPLICIT):
+            de = sp.cancel(de)    # the implicit derivative cancels against its inverse
+        # (doit: implicitly defined functions, differentiated as such, take their closed form)
+        _emit(body, [("e0", piece.doit()), ("e1", de.doit()), ("e2", sp.diff(de, x).doit())], {},
+              indent)
         body.append(f"{indent}return e0, e1, e2")
     return body
 

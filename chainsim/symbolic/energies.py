@@ -4,7 +4,8 @@ An element is a potential energy ``E(x; constants)``.  The code generator writes
 first and second derivative into one compiled function; the compiled core composes them
 with the chain kinematics (``chainsim.core.chain``).  Branches (one-sided springs,
 unilateral contact) are written as :class:`sympy.Piecewise`, so every derivative here is
-sympy's, never typed by hand.
+sympy's, never typed by hand (an implicitly defined quantity, ``ContactRoot``, carries its
+own derivative, also sympy's).
 """
 
 from __future__ import annotations
@@ -54,18 +55,47 @@ def arch() -> tuple[sp.Expr, tuple]:
     return e, (a, rho, c1, c2, c3)
 
 
+class ContactRoot(sp.Function):
+    """s(d; k, c) = sqrt(F) of the contact: the root s >= 0 of d = s / sqrt(k) + c s^2.
+
+    Differentiated implicitly (ds/dd = 1 / (d/ds of the right-hand side)), so the energy's
+    derivatives stay short; ``doit`` gives the closed form s = 2 d / (1/sqrt(k) +
+    sqrt(1/k + 4 c d)) (rationalised so c = 0 is allowed), which the generated code computes.
+    """
+
+    nargs = 3
+
+    @staticmethod
+    def relation(s, k, c):
+        return s / sp.sqrt(k) + c * s**2
+
+    def fdiff(self, argindex=1):
+        if argindex != 1:
+            raise sp.ArgumentIndexError(self, argindex)
+        s = sp.Dummy("s")
+        return (1 / sp.diff(self.relation(s, *self.args[1:]), s)).subs(s, self)
+
+    def doit(self, deep=True, **hints):
+        d, k, c = (a.doit(deep=deep, **hints) for a in self.args) if deep else self.args
+        return 2 * d / (1 / sp.sqrt(k) + sp.sqrt(1 / k + 4 * c * d))
+
+
+#: Implicitly defined functions (the code generator cancels their derivatives' fractions).
+IMPLICIT = (ContactRoot,)
+
+
 def contact() -> tuple[sp.Expr, tuple]:
     """Unilateral compliant contact: plantar soft tissue in series with a cushioning layer.
 
     The tissue stiffens with compression, F = k d_t^2 (assumption: quadratic); the layer is
-    linear with compliance c (c = 0: bare floor).  Total penetration d = sqrt(F/k) + c F,
-    which inverts to F = s^2 with s = 2 d / (1/sqrt(k) + sqrt(1/k + 4 c d)) (rationalised so
-    c = 0 is allowed), and E = F d - 2 s^3 / (3 sqrt(k)) - c F^2 / 2 has dE/dd = F.
+    linear with compliance c (c = 0: bare floor).  Total penetration d = sqrt(F/k) + c F, so
+    F = s^2 with s the ``ContactRoot`` of d, and E = integral F dd = integral s^2 (ds/sqrt(k)
+    + 2 c s ds) = s^3 / (3 sqrt(k)) + c s^4 / 2.
     """
     k = sp.Symbol("k", positive=True)
     c = sp.Symbol("c", nonnegative=True)
-    s = 2 * x / (1 / sp.sqrt(k) + sp.sqrt(1 / k + 4 * c * x))
-    e = s**2 * x - sp.Rational(2, 3) * s**3 / sp.sqrt(k) - c * s**4 / 2
+    s = ContactRoot(x, k, c)
+    e = s**3 / (3 * sp.sqrt(k)) + c * s**4 / 2
     return sp.Piecewise((e, x > 0), (0, True)), (k, c)
 
 

@@ -269,7 +269,9 @@ def contact_law(fitted: bool = False) -> ContactLaw:
     """
     e, (k, c) = energies.contact()
     f = sp.piecewise_fold(sp.diff(e, energies.x))
-    law = ContactLaw(e, f)
+    # in closed form: the implicit root's derivative cancels, then the root is written out
+    f = sp.Piecewise(*[(sp.cancel(piece).doit(), cond) for piece, cond in f.args])
+    law = ContactLaw(e.doit(), f)
     if fitted:
         from chainsim.tissues import CONTACT_K
 
