@@ -207,14 +207,6 @@ def add_vector(v, last, f, k, axes, J, g, H):
 
 
 @jit
-def symmetrize(H, n):
-    """Copy the upper triangle of ``H[:n, :n]`` into the lower one."""
-    for j in range(n):
-        for i in range(j + 1, n):
-            H[i, j] = H[j, i]
-
-
-@jit
 def pair_jacobian(pa, la, pb, lb, d, extra, xval, axes, origins, gsign, U, t):
     """Column ``t`` of ``U``: u_j = d . d(pb - pa)/dq_j for two points of one chain, plus ``xval``
     at coordinate ``extra`` (a coordinate the potential also depends on directly, e.g. the

@@ -23,7 +23,7 @@ from .._generated.model import (
 )
 from .chain import (
     add_force, add_low_rank, add_mass, add_vector, clear, pair_jacobian, point_jacobian,
-    symmetrize, wrench_terms,
+    wrench_terms,
 )
 from .jit import jit, jit_alloc, jit_inline
 from .layout import (
@@ -464,11 +464,13 @@ def total_energy(q, r, theta, w, g, H):
         for i in range(n):
             jg[gmap[i], 0] += gsign[i] * Jc[c, i, 0] / mass
             jg[gmap[i], 1] += gsign[i] * ysg * Jc[c, i, 1] / mass
-    # balance feedback, Gauss-Newton part: kb (Jx Jx^T + Jy Jy^T) on the upper triangle
+    # balance feedback, Gauss-Newton part: kb (Jx Jx^T + Jy Jy^T); the upper triangle, now
+    # complete, is copied into the lower one in the same pass
     for j in range(NQ):
         for i in range(j + 1):
-            H[i, j] += kb * (jg[i, 0] * jg[j, 0] + jg[i, 1] * jg[j, 1])
-    symmetrize(H, NQ)
+            hij = H[i, j] + kb * (jg[i, 0] * jg[j, 0] + jg[i, 1] * jg[j, 1])
+            H[i, j] = hij
+            H[j, i] = hij
     # postural constraints and their derivatives
     frames = w.frames[TRUNK]
     C[R_ANKLE] = dx
