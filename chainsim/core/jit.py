@@ -53,11 +53,14 @@ if CACHE:
 
 _OPTIONS = dict(cache=CACHE, nogil=True, fastmath=FASTMATH, error_model="numpy")
 #: Decorator for serial kernels: they work in arrays they are given and neither allocate nor
-#: return new arrays, so they are compiled without numba's runtime (NRT) and pass arrays
-#: without reference counting (whose atomic increments took ~40% of an energy evaluation).
-#: numba refuses to compile an allocation or a returned view under it.
+#: return arrays, so they are compiled without numba's runtime (NRT) and pass arrays without
+#: reference counting (whose atomic increments took ~40% of an energy evaluation).  numba
+#: refuses an allocation or a returned view here, and a call into a function that allocates;
+#: it would let through returning an array the kernel was given (its caller would then release
+#: a reference it never got): tests/test_runtime_free.py checks for that.
 jit = nb.njit(_nrt=False, **_OPTIONS)
-#: Decorator for the functions that allocate (workspaces, outputs): with the runtime.
+#: Decorator for the functions that allocate (workspaces): with the runtime.  They may call
+#: ``jit`` kernels, not the reverse.
 jit_alloc = nb.njit(**_OPTIONS)
 #: Decorator for small helpers that return a view: inlined (numba IR) into each caller and
 #: compiled with the caller's settings.
