@@ -11,6 +11,9 @@ of is taken for a number: a kernel handing back an array it never touched would 
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "chainsim"
@@ -97,3 +100,25 @@ def e(x):
     return x
 '''
     assert [o.split()[1] for o in _offenders(src, "t")] == ["a", "b", "c"]
+
+
+def test_kernels_compile_without_reference_counting():
+    """numba honours ``_nrt=False``: a kernel that slices arrays and passes them on has no
+    runtime call in its code, where a function that allocates has many (a fresh process
+    without the cache, so the code is compiled and can be inspected)."""
+    code = """
+import numpy as np
+from chainsim.core import energy, layout
+from chainsim.pack import pack
+s = pack({})[0][layout.SIDE_OFFSET[0]:layout.SIDE_OFFSET[0] + layout.NS].copy()
+w = energy.new_work()
+energy.contact_forces(s, w.points[1], w.cf, w.f, w.dirs, w.coefs)
+for f in (energy.contact_forces, energy.new_work):
+    print(f.inspect_llvm(f.signatures[0]).count("NRT_"))
+"""
+    env = dict(os.environ, CHAINSIM_CACHE="0")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=300, check=True).stdout.split()
+    kernel, allocating = map(int, out)
+    assert allocating > 0
+    assert kernel == 0

@@ -57,7 +57,8 @@ _OPTIONS = dict(cache=CACHE, nogil=True, fastmath=FASTMATH, error_model="numpy")
 #: reference counting (whose atomic increments took ~40% of an energy evaluation).  numba
 #: refuses an allocation or a returned view here, and a call into a function that allocates;
 #: it would let through returning an array the kernel was given (its caller would then release
-#: a reference it never got): tests/test_runtime_free.py checks for that.
+#: a reference it never got).  ``_nrt`` is an underscored numba option; tests/test_runtime_free.py
+#: checks both that compiled kernels carry no runtime calls and that none returns an argument.
 jit = nb.njit(_nrt=False, **_OPTIONS)
 #: Decorator for the functions that allocate (workspaces): with the runtime.  They may call
 #: ``jit`` kernels, not the reverse.
