@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import sympy as sp
-from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pycode import PythonCodePrinter
 
 from . import chain as ch
@@ -20,19 +19,7 @@ from .energies import ELEMENTS, IMPLICIT, x
 TARGET = Path(__file__).resolve().parents[1] / "_generated" / "model.py"
 
 
-class _Printer(PythonCodePrinter):
-    """Python code, with powers of +-3/2 as square roots (``x**(-3/2)`` would call the
-    general ``pow``, several times slower than ``math.sqrt``)."""
-
-    def _print_Pow(self, expr, rational=False):
-        b, e = expr.base, expr.exp
-        if e.is_Rational and e.q == 2 and abs(e.p) == 3:
-            whole = f"{self.parenthesize(b, PRECEDENCE['Mul'])}*math.sqrt({self._print(b)})"
-            return f"({whole})" if e.p > 0 else f"(1/({whole}))"
-        return super()._print_Pow(expr, rational)
-
-
-_printer = _Printer({"fully_qualified_modules": True, "standard": "python3"})
+_printer = PythonCodePrinter({"fully_qualified_modules": True, "standard": "python3"})
 
 
 def _code(e) -> str:
