@@ -29,8 +29,8 @@ def solve_into(theta, tol, max_iter, ws, q, r, out):
     if status == OK:
         fill_outputs(q, r, theta, ws.work, out)
         drive_moments(q, r, theta, ws, out)
-        for side in range(2):
-            o = NGLOBAL_OUT + side * NSIDE_OUT
+        for k in range(2):
+            o = NGLOBAL_OUT + k * NSIDE_OUT
             if out[o + O_GRF] < MIN_FOOT_LOAD:
                 status = NO_CONTACT
             elif status == OK and out[o + O_FRICTION] > theta[G_FRICTION]:

@@ -27,11 +27,12 @@ from .chain import (
 )
 from .jit import jit, jit_alloc, jit_inline
 from .layout import (
-    ARCH, C_HEEL_M, C_MT1, COM_POINTS, CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_LUMBAR_K,
-    G_MASS, G_PELVIS_MASS, G_TRUNK, G_UPRIGHT_K, NB, NCF, NCHAIN, NCONTACT, NKP, NL, NLUM, NPOINTS, NQ, NR, NS,
-    NTP, NTRUNK, P_FF_ANCHOR, P_HEEL, Q_LEFT, Q_LUMBAR, Q_RIGHT, S_ANCHOR, S_ARCH, S_CONTACT,
-    S_KIN, S_KNEG, S_KPOS, S_MASS, S_REST, SIDE_OFFSET, ANKLE, HIP_ADD, R_ANKLE, R_HIP,
-    R_LUMBAR_EXT, R_LUMBAR_BEND, P_FASCIA_ORIGIN, P_FASCIA_PULLEY, S_FASCIA, TOE,
+    ANKLE, ARCH, C_HEEL_M, C_MT1, COM_POINTS, CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_LUMBAR_K,
+    G_MASS, G_PELVIS_MASS, G_TRUNK, G_UPRIGHT_K, HIP_ADD, NB, NCF, NCHAIN, NCONTACT, NKP, NL, NLUM,
+    NPOINTS, NQ, NR, NS, NTP, NTRUNK, P_ANKLE, P_FASCIA_ORIGIN, P_FASCIA_PULLEY, P_FF_ANCHOR,
+    P_HEEL, P_MT1, P_NAVICULAR, Q_LEFT, Q_LUMBAR, Q_RIGHT, R_ANKLE, R_HIP, R_LUMBAR_BEND,
+    R_LUMBAR_EXT, S_ANCHOR, S_ARCH, S_CONTACT, S_FASCIA, S_KIN, S_KNEG, S_KPOS, S_MASS, S_REST,
+    SIDE_OFFSET, TOE,
 )
 from .passive import KNEE_LIMIT_C, KNEE_LIMIT_QREF, LEG_FALISSE, LEG_LIMIT5, LUMBAR_FALISSE
 
@@ -496,9 +497,16 @@ def total_energy(q, r, theta, w, g, H):
 
 @jit
 def set_reference(theta, w, q):
-    """Store the centre of mass of the neutral posture ``q = 0`` as the balance reference."""
+    """Store the centre of mass of the neutral posture ``q = 0`` as the balance reference, and
+    per side the neutral navicular height (over the first metatarsal head) and ankle position
+    (``w.ref``, the outputs' references)."""
     q[:] = 0.0
     kinematics(q, theta, w)
     cx, cy = centre_of_mass(theta, w)
     w.cref[0] = cx
     w.cref[1] = cy
+    for k in range(2):
+        p = w.points[1 + k]
+        w.ref[k, 0] = p[P_NAVICULAR, 2] - p[P_MT1, 2]
+        for a in range(3):
+            w.ref[k, 1 + a] = p[P_ANKLE, a]

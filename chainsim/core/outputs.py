@@ -16,7 +16,7 @@ from .energy import (
 from .jit import jit
 from .layout import (
     ANKLE, C_HEEL_L, C_HEEL_M, C_MID, C_MT1, C_MT5, C_TOE, COM_POINTS, CONTACT_POINTS, G_GRAVITY,
-    G_HAT_MASS, G_MASS, G_PELVIS_MASS, HIP_FLEX, KNEE_FLEX, NB, NCF, NCONTACT, NQ, P_ANKLE,
+    G_HAT_MASS, G_MASS, G_PELVIS_MASS, HIP_FLEX, KNEE_FLEX, NB, NCF, NCONTACT, P_ANKLE,
     P_DORSUM, P_FF_ANCHOR, P_HEEL, P_HIP, P_KNEE, P_MT1, P_NAVICULAR, Q_LUMBAR, R_ANKLE, R_HIP,
     R_LUMBAR_BEND, R_LUMBAR_EXT, S_ANCHOR, S_CONTACT, S_FOOT, S_MASS, TOE,
 )
@@ -195,15 +195,13 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
 
 @jit
 def fill_outputs(q, r, theta, w, out):
-    """Fill the ``NOUT`` outputs of one solved model (``chainsim.outputs`` names them)."""
+    """Fill the ``NOUT`` outputs of one solved model (``chainsim.outputs`` names them).
+
+    The neutral references ``w.ref`` must be set (``energy.set_reference``, as the solver's
+    start does).
+    """
     mg = theta[G_MASS] * theta[G_GRAVITY]
-    kinematics(w.zero, theta, w)                    # neutral, unloaded reference
     ref = w.ref                                     # per side: navicular height, ankle
-    for k in range(2):
-        p = w.points[1 + k]
-        ref[k, 0] = p[P_NAVICULAR, 2] - p[P_MT1, 2]
-        for a in range(3):
-            ref[k, 1 + a] = p[P_ANKLE, a]
     kinematics(q, theta, w)
     total_f, total_m, weight = w.fm[8], w.fm[9], w.f
     total_f[:] = 0.0
