@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from .spec import DEFAULT_CHUNK
+
 
 def add_commands(sub) -> None:
     """Add the ``sweep`` and ``sensitivity`` subcommands to ``chainsim``'s subparsers."""
@@ -15,7 +17,7 @@ def add_commands(sub) -> None:
                    help="compute on a Dask cluster (scheduler address, e.g. tcp://host:8786)")
     p.add_argument("--threads", type=int,
                    help="numba threads per chunk (default: all here, 1 per task on Dask)")
-    p.add_argument("--chunk-size", type=int, help="points per chunk (default 32768)")
+    p.add_argument("--chunk-size", type=int, help=f"points per chunk (default {DEFAULT_CHUNK})")
     p.add_argument("--overwrite", action="store_true",
                    help="replace a store that holds a different sweep")
     p.add_argument("--netcdf", metavar="FILE", help="also export the result to one netCDF file")

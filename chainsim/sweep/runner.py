@@ -36,8 +36,8 @@ def run(spec, store=None, *, scheduler=None, threads: int | None = None,
     threads : int, optional
         numba threads per chunk (default: all of numba's here, 1 per task on Dask).
     chunk_size : int, optional
-        Points per chunk (default: the spec's ``chunk_size``, else 32768; a resumed store
-        keeps its own).  Results do not depend on it.
+        Points per chunk (default: the spec's ``chunk_size``, else ``spec.DEFAULT_CHUNK``; a
+        resumed store keeps its own).  Results do not depend on it.
     overwrite : bool
         Replace a store that holds another sweep.
     progress : bool
