@@ -8,12 +8,14 @@ from .jit import jit
 
 
 @jit
-def cholesky(A, shift, L):
-    """Factor ``A + shift*I = L L^T`` into the lower triangle of ``L``.
+def cholesky(A, shift, L, n=-1):
+    """Factor ``A + shift*I = L L^T`` into the lower triangle of ``L``: the leading ``n`` x
+    ``n`` block (default: all of ``A``).
 
     Returns False (and leaves ``L`` partly written) when the matrix is not positive definite.
     """
-    n = A.shape[0]
+    if n < 0:
+        n = A.shape[0]
     for j in range(n):
         s = A[j, j] + shift
         for k in range(j):
@@ -44,9 +46,10 @@ def cholesky(A, shift, L):
 
 
 @jit
-def cho_solve(L, b, x):
-    """Solve ``L L^T x = b``."""
-    n = b.shape[0]
+def cho_solve(L, b, x, n=-1):
+    """Solve ``L L^T x = b`` (its leading ``n`` rows; default: all)."""
+    if n < 0:
+        n = b.shape[0]
     for i in range(n):
         t = b[i]
         for k in range(i):
@@ -91,13 +94,15 @@ def lu_solve_small(M, b, x):
 
 
 @jit
-def cho_solve5(L, B, X):
-    """Solve ``L L^T X = B`` for the five columns of ``B`` (n, 5) side by side.
+def cho_solve5(L, B, X, n=-1):
+    """Solve ``L L^T X = B`` for the five columns of ``B`` (its leading ``n`` rows; default:
+    all) side by side.
 
     Each column sees exactly the operations of ``cho_solve`` in the same order (so the same
     bits); five running sums in registers let the processor overlap their dependency chains.
     """
-    n = B.shape[0]
+    if n < 0:
+        n = B.shape[0]
     for i in range(n):
         t0, t1, t2, t3, t4 = B[i, 0], B[i, 1], B[i, 2], B[i, 3], B[i, 4]
         for k in range(i):
