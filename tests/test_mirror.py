@@ -7,7 +7,7 @@ import pytest
 
 import chainsim as cs
 from chainsim.core import layout as L
-from chainsim.core import solver
+from chainsim.core import symmetry
 from chainsim.core.energy import MIRROR
 from conftest import solved
 
@@ -48,17 +48,17 @@ def test_symmetric_inputs_give_a_level_pelvis_and_equal_loads():
 
 def test_a_symmetric_model_is_solved_among_symmetric_postures():
     """A mirror-symmetric model's Newton steps use only its 15 symmetric coordinates (see
-    ``solver.SYMMETRIC_BASE``).  Its solution is exactly symmetric and is the one the full
+    ``symmetry.SYMMETRIC_BASE``).  Its solution is exactly symmetric and is the one the full
     31-coordinate path finds for a twin whose right hip differs by one part in a billion."""
     cols = {"both.pronation_deg": 7.0, "both.wedge_deg": -4.0,
             "both.arch_stiffness_n_per_mm": 90.0, "left.hip_strength": 1.0,
             "right.hip_strength": np.array([1.0, 1.0 + 1e-9])}
     b = cs.solve_columns(cols, threads=1)
     assert list(b.status) == ["ok", "ok"]
-    assert [solver._subspace(t) for t in b.theta] == [len(solver.SYMMETRIC_BASE) + L.NL, L.NQ]
+    assert [symmetry.subspace(t) for t in b.theta] == [len(symmetry.SYMMETRIC_BASE) + L.NL, L.NQ]
     q = b.q[0]
     assert np.array_equal(q[L.Q_LEFT:L.Q_LEFT + L.NL], q[L.Q_RIGHT:L.Q_RIGHT + L.NL])
-    antisymmetric = [i for i in range(L.NB) if i not in solver.SYMMETRIC_BASE]
+    antisymmetric = [i for i in range(L.NB) if i not in symmetry.SYMMETRIC_BASE]
     assert np.all(q[antisymmetric] == 0.0) and np.all(q[L.Q_LUMBAR + 1:L.Q_LEFT] == 0.0)
     assert np.abs(b.q[0] - b.q[1]).max() < 1e-7          # rad or m; the twin moves ~1e-9
     assert b["pelvis.obliquity_deg"][0] == 0.0
@@ -66,12 +66,12 @@ def test_a_symmetric_model_is_solved_among_symmetric_postures():
 
 
 def test_the_symmetric_basis_is_orthonormal_and_reduces_the_hessian():
-    """P (``solver._expand`` of unit vectors) is orthonormal, spans postures the mirror image
-    maps to themselves, and ``_reduce_matrix`` computes P^T H P."""
-    n = len(solver.SYMMETRIC_BASE) + L.NL
+    """P (``symmetry.expand`` of unit vectors) is orthonormal, spans postures the mirror image
+    maps to themselves, and ``reduce_matrix`` computes P^T H P."""
+    n = len(symmetry.SYMMETRIC_BASE) + L.NL
     P = np.zeros((L.NQ, n))
     for a in range(n):
-        solver._expand(n, np.eye(n)[a], P[:, a])
+        symmetry.expand(n, np.eye(n)[a], P[:, a])
     assert np.allclose(P.T @ P, np.eye(n), rtol=0.0, atol=1e-15)
     mirror = np.zeros((L.NQ, L.NQ))          # q -> its mirror image (legs trade places)
     for i in range(L.NB):
@@ -85,5 +85,5 @@ def test_the_symmetric_basis_is_orthonormal_and_reduces_the_hessian():
     H = rng.normal(size=(L.NQ, L.NQ))
     H = H + H.T
     S = np.zeros((L.NQ, L.NQ))
-    solver._reduce_matrix(n, H, S)
+    symmetry.reduce_matrix(n, H, S)
     assert np.allclose(np.tril(S[:n, :n]), np.tril(P.T @ H @ P), rtol=0.0, atol=1e-12)

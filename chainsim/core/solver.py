@@ -15,7 +15,7 @@ import numpy as np
 
 from .chain import pair_entry, point_entry
 from .energy import (
-    MIRROR, contact_state, fascia_state, joint_spring, kinematics, new_work, set_reference, side,
+    contact_state, fascia_state, joint_spring, kinematics, new_work, set_reference, side,
     total_energy,
 )
 from .jit import jit, jit_alloc
@@ -24,9 +24,12 @@ from .layout import (
     ANKLE, C_HEEL_M, C_MT1, CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_HAT_MASS, G_LUMBAR_K, G_MASS, G_TRUNK,
     G_UPRIGHT_K, HIP_ADD, NCF, NCONTACT, NQ, NR, Q_LEFT, Q_LUMBAR, Q_RIGHT, R_ANKLE, R_HIP,
     R_LUMBAR_BEND, R_LUMBAR_EXT, S_ARCH, S_CONTACT, S_DRIVE, S_FOOT, S_KIN, S_REST, TOE, DRIVEN,
-    ARCH, SUBTALAR, FOREFOOT, NB, NL, NS, P_FASCIA_ORIGIN, P_FASCIA_PULLEY, S_FASCIA, SIDE_OFFSET,
+    ARCH, SUBTALAR, FOREFOOT, NB, P_FASCIA_ORIGIN, P_FASCIA_PULLEY, S_FASCIA,
 )
-from .._generated.model import LEG_POINT_LAST, TRUNK_PARAMS, arch, contact
+from .symmetry import (
+    ANTISYMMETRIC_SETPOINTS, expand, reduce_matrix, reduce_rows, reduce_vector, subspace,
+)
+from .._generated.model import LEG_POINT_LAST, arch, contact
 
 assert NR + 1 == 5, "_postural_step solves g and the NR columns of dg/dr with cho_solve5"
 
@@ -55,20 +58,6 @@ POSTURAL_SWITCH = math.inf     # below this force residual (body weights) the se
 POSTURAL_SWITCH_MIN = 1e-4 # ... or below this one, in the cautious second attempt
 POSTURAL_PATIENCE = 40     # postural steps without progress before giving up (second attempt)
 POSTURAL_SLACK = 1.0       # force residual (body weights) a postural step may leave behind
-
-# A mirror-symmetric model (both side blocks equal, no lateral offset in the trunk) starts from
-# a symmetric posture, and every Newton step from a symmetric posture is symmetric (the
-# gradient is, and the Hessian commutes with the mirror image): its steps are solved among the
-# symmetric postures only, with an orthonormal basis P of them (P^T H P: 15 x 15 instead of
-# 31 x 31).  Symmetric coordinates: pelvis x, height and tilt, lumbar extension, and each leg
-# coordinate equal on both sides; the others, and the hip and lumbar-bending setpoints, stay
-# zero.  The gradient, the convergence test and the stability check remain those of all 31
-# coordinates: an equilibrium that an asymmetric motion would leave is still reported
-# ``unstable``.
-SYMMETRIC_BASE = tuple(i for i in range(NB) if MIRROR[i] > 0.0) + (Q_LUMBAR,)   # then the legs
-ANTISYMMETRIC_SETPOINTS = (R_HIP, R_LUMBAR_BEND)
-SQRT_HALF = math.sqrt(0.5)
-TRUNK_LATERAL = tuple(G_TRUNK + TRUNK_PARAMS.index(k) for k in ("pelvis_cy", "l5s1_y", "hat_cy"))
 
 
 @jit
@@ -295,89 +284,16 @@ def _cap(dq, dr, factor):
 
 
 @jit
-def _subspace(theta):
-    """Number of coordinates the Newton steps solve for: 31, or the 15 symmetric ones of a
-    mirror-symmetric model (``SYMMETRIC_BASE``; see ``_basis``)."""
-    a, b = SIDE_OFFSET
-    for i in range(NS):
-        if theta[a + i] != theta[b + i]:
-            return NQ
-    for i in TRUNK_LATERAL:
-        if theta[i] != 0.0:
-            return NQ
-    return len(SYMMETRIC_BASE) + NL
-
-
-@jit
-def _basis(n, a):
-    """Column ``a`` of the basis P of the ``n`` step coordinates: it moves global coordinate
-    ``i`` (and ``j``, unless -1) by ``c``."""
-    if n == NQ:
-        return a, -1, 1.0
-    if a < len(SYMMETRIC_BASE):
-        return SYMMETRIC_BASE[a], -1, 1.0
-    k = a - len(SYMMETRIC_BASE)
-    return Q_LEFT + k, Q_RIGHT + k, SQRT_HALF       # a leg coordinate, equal on both sides
-
-
-@jit
-def _reduce(n, v, out):
-    """``out[:n] = P^T v``."""
-    for a in range(n):
-        i, j, c = _basis(n, a)
-        out[a] = v[i] if j < 0 else c * (v[i] + v[j])
-
-
-@jit
-def _reduce_rows(n, X, out):
-    """``out[:n] = P^T X`` (may be ``X`` itself: row ``a`` reads rows ``>= a`` only)."""
-    for a in range(n):
-        i, j, c = _basis(n, a)
-        for k in range(X.shape[1]):
-            out[a, k] = X[i, k] if j < 0 else c * (X[i, k] + X[j, k])
-
-
-@jit
-def _reduce_matrix(n, H, S):
-    """``S[:n, :n] = P^T H P`` (lower triangle)."""
-    for a in range(n):
-        i1, i2, ca = _basis(n, a)
-        for b in range(a + 1):
-            j1, j2, cb = _basis(n, b)
-            v = H[i1, j1]
-            if j2 >= 0:
-                v += H[i1, j2]
-            if i2 >= 0:
-                v += H[i2, j1]
-                if j2 >= 0:
-                    v += H[i2, j2]
-            S[a, b] = ca * cb * v
-
-
-@jit
 def _factor(H, S, shift, L, n):
     """Factor the matrix of the steps (shifted): ``H`` itself, or ``S`` = P^T H P."""
     return cholesky(H, shift, L) if n == NQ else cholesky(S, shift, L, n)
 
 
 @jit
-def _expand(n, z, out):
-    """``out = P z[:n]`` (all NQ coordinates)."""
-    if n < NQ:
-        out[:] = 0.0
-    for a in range(n):
-        i, j, c = _basis(n, a)
-        if j < 0:
-            out[i] = z[a]
-        else:
-            out[i] = out[j] = c * z[a]
-
-
-@jit
 def _postural_step(ws, g, fixed, n):
     """Newton step of the full system: equilibrium g(q, r) = 0 and postural constraints C = 0.
 
-    With ``H`` factored (in the ``n`` coordinates of ``_subspace``), dq = -H^-1 (g + B dr)
+    With ``H`` factored (in the ``n`` coordinates of ``subspace``), dq = -H^-1 (g + B dr)
     and A^T dq = -C give a 4 x 4 system for dr.  Returns False when the system is singular.
     """
     w, L, dq, dr, dz = ws.work, ws.L, ws.dq, ws.dr, ws.dz
@@ -389,8 +305,8 @@ def _postural_step(ws, g, fixed, n):
         for k in range(NR):
             R[i, k + 1] = 0.0 if fixed[i] else B[i, k]
     if n < NQ:
-        _reduce_rows(n, R, R)
-        _reduce_rows(n, A, Ar)
+        reduce_rows(n, R, R)
+        reduce_rows(n, A, Ar)
         A = Ar
     cho_solve5(L, R, Y, n)
     y, X = Y[:, 0], Y[:, 1:]
@@ -415,7 +331,7 @@ def _postural_step(ws, g, fixed, n):
         dz[a] = -y[a]
         for k in range(NR):
             dz[a] -= X[a, k] * dr[k]
-    _expand(n, dz, dq)
+    expand(n, dz, dq)
     return True
 
 
@@ -430,7 +346,7 @@ def solve(theta, q, r, tol, max_iter, ws):
     system that also move the setpoints until the centre of mass is over its reference and the
     trunk upright.  If the setpoints stop making progress (status ``unbalanced``), a second,
     more cautious attempt moves them only once the forces are almost balanced.  A
-    mirror-symmetric model's steps are solved among its symmetric postures (``SYMMETRIC_BASE``).
+    mirror-symmetric model's steps are solved among its symmetric postures (``symmetry``).
 
     Parameters
     ----------
@@ -468,7 +384,7 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
     w, g, H, L, dq, dr, fixed = ws.work, ws.g, ws.H, ws.L, ws.dq, ws.dr, ws.fixed
     qt, gt, Ht, rt, dz, S = ws.qt, ws.gt, ws.Ht, ws.rt, ws.dz, ws.S
     initial_guess(theta, w, q, r, True)
-    n = _subspace(theta)
+    n = subspace(theta)
     mg = theta[G_MASS] * theta[G_GRAVITY]
     for i in range(NQ):
         fixed[i] = _fixed(theta, i)
@@ -500,7 +416,7 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
                 if stall > patience:
                     return UNBALANCED, it, res
         if n < NQ:
-            _reduce_matrix(n, H, S)
+            reduce_matrix(n, H, S)
         accepted = False
         factored = False           # whether H (shift 0) was factored this iteration: ok0, L
         ok0 = False
@@ -537,11 +453,11 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
                 if not (ok0 if lam == 0.0 and factored else _factor(H, S, lam, L, n)):
                     lam = max(4.0 * lam, lam_floor, LAM_START * _largest_diagonal(H))
                     continue
-                _reduce(n, g, gt)
+                reduce_vector(n, g, gt)
                 for a in range(n):
                     gt[a] = -gt[a]
                 cho_solve(L, gt, dz, n)
-                _expand(n, dz, dq)
+                expand(n, dz, dq)
                 for k in range(NR):
                     dr[k] = 0.0
                 _cap(dq, dr, 1.0)
@@ -597,7 +513,7 @@ def _freeze(fixed, g, H):
 #: iterate; step; trial point, its gradient, Hessian and setpoints (the two gradient-Hessian
 #: pairs trade places when a step is taken, so neither is left holding the solution's); the
 #: postural step's right-hand sides, solutions and small system; which coordinates are
-#: prescribed; in the coordinates the steps solve for (``_subspace``), the Hessian, a step and
+#: prescribed; in the coordinates the steps solve for (``subspace``), the Hessian, a step and
 #: dC/dq.
 Workspace = namedtuple("Workspace", (
     "work", "g", "H", "L", "dq", "dr", "qt", "gt", "Ht", "rt", "R", "Y", "M", "rhs", "fixed",
