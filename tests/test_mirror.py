@@ -87,3 +87,45 @@ def test_the_symmetric_basis_is_orthonormal_and_reduces_the_hessian():
     S = np.zeros((L.NQ, L.NQ))
     symmetry.reduce_matrix(n, H, S)
     assert np.allclose(np.tril(S[:n, :n]), np.tril(P.T @ H @ P), rtol=0.0, atol=1e-12)
+
+
+def test_a_mirrored_evaluation_equals_the_full_one():
+    """In a symmetric posture of a mirror-symmetric model, ``total_energy(mirrored=True)``
+    (the left leg evaluated, its terms mirrored onto the right) gives the energy, gradient,
+    Hessian and postural constraints of the full evaluation of both legs; so does the mirrored
+    start (``initial_guess``)."""
+    from chainsim.core import energy, solver
+    b = cs.solve_columns({"both.pronation_deg": 6.0, "both.wedge_deg": 3.0,
+                          "both.arch_stiffness_n_per_mm": 70.0}, threads=1)
+    theta = b.theta[0]
+    n = symmetry.subspace(theta)
+    assert n < L.NQ
+    guesses = []
+    for mirrored in (False, True):
+        q, r = np.zeros(L.NQ), np.zeros(L.NR)
+        solver.initial_guess(theta, energy.new_work(), q, r, True, mirrored)
+        guesses.append((q, r))
+    assert np.allclose(guesses[0][0], guesses[1][0], rtol=0.0, atol=1e-14)
+    assert np.allclose(guesses[0][1], guesses[1][1], rtol=0.0, atol=1e-14)
+    rng = np.random.default_rng(5)
+    mg = theta[L.G_MASS] * theta[L.G_GRAVITY]
+    for trial in range(4):
+        q = b.q[0].copy()
+        z = np.zeros(L.NQ)
+        symmetry.expand(n, rng.normal(scale=0.03, size=n), z)      # a symmetric posture
+        q += z
+        r = b.r[0] + np.array([0.02, 0.0, 0.01, 0.0]) * rng.normal(size=L.NR)
+        results = []
+        for mirrored in (False, True):
+            w, g, H = energy.new_work(), np.zeros(L.NQ), np.zeros((L.NQ, L.NQ))
+            energy.set_reference(theta, w, np.zeros(L.NQ))
+            v = energy.total_energy(q, r, theta, w, g, H, mirrored)
+            results.append((v, g, H, w.C.copy(), w.A.copy(), w.B.copy()))
+        (v0, g0, H0, C0, A0, B0), (v1, g1, H1, C1, A1, B1) = results
+        assert abs(g0).max() > 1e-3 * mg                   # away from equilibrium
+        assert v1 == pytest.approx(v0, rel=1e-12, abs=1e-9)
+        assert np.allclose(g1, g0, rtol=0.0, atol=1e-9 * mg)
+        assert np.allclose(H1, H0, rtol=0.0, atol=1e-9 * np.abs(H0).max())
+        assert np.allclose(C1, C0, rtol=0.0, atol=1e-15)
+        assert np.allclose(A1, A0, rtol=0.0, atol=1e-12)
+        assert np.array_equal(B1, B0)

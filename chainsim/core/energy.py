@@ -109,8 +109,12 @@ def side(theta, k):
 
 
 @jit
-def kinematics(q, theta, w):
-    """Chain coordinates and kinematics of the trunk and both legs (legs in their own world)."""
+def kinematics(q, theta, w, mirrored=False):
+    """Chain coordinates and kinematics of the trunk and both legs (legs in their own world).
+
+    ``mirrored``: the right leg is the left one's mirror image (a mirror-symmetric model in a
+    symmetric posture, ``symmetry``), so its kinematics, the left leg's, are not computed.
+    """
     axes, origins, points, frames, qc = w.axes, w.origins, w.points, w.frames, w.qc
     for i in range(NB):
         qc[TRUNK, i] = q[i]
@@ -123,14 +127,15 @@ def kinematics(q, theta, w):
         qc[RIGHT, NB + i] = q[Q_RIGHT + i]
     trunk_kinematics(qc[TRUNK, :NTRUNK], theta[G_TRUNK:G_TRUNK + NTP], axes[TRUNK],
                      origins[TRUNK], points[TRUNK], frames[TRUNK])
-    for c in (LEFT, RIGHT):
+    for c in range(LEFT, RIGHT if mirrored else RIGHT + 1):
         s = side(theta, c - 1)
         leg_kinematics(qc[c], s[S_KIN:S_KIN + NKP], axes[c], origins[c], points[c], frames[c])
 
 
 @jit
-def centre_of_mass(theta, w):
-    """Horizontal position (x, y) of the whole-body centre of mass, true world."""
+def centre_of_mass(theta, w, mirrored=False):
+    """Horizontal position (x, y) of the whole-body centre of mass, true world (``mirrored``:
+    see ``kinematics``; y is then 0)."""
     points = w.points
     cx = 0.0
     cy = 0.0
@@ -139,15 +144,15 @@ def centre_of_mass(theta, w):
         p = points[TRUNK, TRUNK_MASS_POINTS[i]]
         cx += m * p[0]
         cy += m * p[1]
-    for c in (LEFT, RIGHT):
+    for c in range(LEFT, RIGHT if mirrored else RIGHT + 1):
         s = side(theta, c - 1)
         sg = 1.0 if c == LEFT else -1.0
         for i in range(4):
             m = s[S_MASS + i]
             p = points[c, COM_POINTS[i]]
-            cx += m * p[0]
+            cx += (2.0 if mirrored else 1.0) * m * p[0]
             cy += sg * m * p[1]
-    return cx / theta[G_MASS], cy / theta[G_MASS]
+    return cx / theta[G_MASS], (0.0 if mirrored else cy / theta[G_MASS])
 
 
 @jit
@@ -427,15 +432,17 @@ def _trunk_energy(theta, w, gravity, bx, by, r, g, H):
 
 
 @jit
-def total_energy(q, r, theta, w, g, H):
+def total_energy(q, r, theta, w, g, H, mirrored=False):
     """Total energy ``V(q; r)``; writes the gradient ``g`` (NQ) and Hessian ``H`` (NQ, NQ).
 
     ``r`` holds the postural setpoints (``layout.R_*``).  Also fills the postural constraints
     ``w.C`` (centre of mass minus its reference, trunk axis tilt), their Jacobian ``w.A`` and
     ``w.B`` = dg/dr.  The reference centre of mass ``w.cref`` must be set (``set_reference``).
+    ``mirrored``: the right leg is the left one's mirror image (see ``kinematics``): only the
+    left leg is evaluated, and its terms are mirrored (``_mirror_leg``).
     """
-    kinematics(q, theta, w)
-    Jc, jg, shift, B, A, C = w.Jc, w.jg, w.shift, w.B, w.A, w.C
+    kinematics(q, theta, w, mirrored)
+    jg, shift, B, A, C = w.jg, w.shift, w.B, w.A, w.C
     for c in range(3):
         clear(w.F[c], w.T[c], w.M[c], w.S[c], w.msum[c], NCHAIN)
     shift[:, :] = 0.0
@@ -445,26 +452,25 @@ def total_energy(q, r, theta, w, g, H):
     gravity = theta[G_GRAVITY]
     mass = theta[G_MASS]
     kb = theta[G_BALANCE_K]
-    cx, cy = centre_of_mass(theta, w)
-    dx, dy = cx - w.cref[0], cy - w.cref[1]
+    cx, cy = centre_of_mass(theta, w, mirrored)
+    dx, dy = cx - w.cref[0], (0.0 if mirrored else cy - w.cref[1])
     bx, by = kb * dx / mass, kb * dy / mass          # balance feedback per unit mass
     g[:] = 0.0
     H[:, :] = 0.0
     A[:, :] = 0.0
-    v = 0.5 * kb * (dx * dx + dy * dy)
-    v += _trunk_energy(theta, w, gravity, bx, by, r, g, H)
-    v += _leg_energy(theta, w, LEFT, gravity, bx, by, g, H)
-    v += _leg_energy(theta, w, RIGHT, gravity, bx, by, g, H)
     jg[:, :] = 0.0
-    for c in range(3):
-        n = NTRUNK if c == TRUNK else NCHAIN
-        gmap, gsign = w.gmap[c], w.gsign[c]
-        wrench_terms(n, w.axes[c], w.origins[c], w.F[c], w.T[c], w.M[c], w.S[c], w.msum[c],
-                     gmap, gsign, g, H, Jc[c])
-        ysg = -1.0 if c == RIGHT else 1.0
-        for i in range(n):
-            jg[gmap[i], 0] += gsign[i] * Jc[c, i, 0] / mass
-            jg[gmap[i], 1] += gsign[i] * ysg * Jc[c, i, 1] / mass
+    v = 0.5 * kb * (dx * dx + dy * dy)
+    # the legs first: a mirrored left leg's terms are then the only ones in g, H and jg
+    vl = _leg_energy(theta, w, LEFT, gravity, bx, by, g, H)
+    _chain_terms(w, LEFT, mass, g, H)
+    if mirrored:
+        vr = vl
+        _mirror_leg(g, H, jg)
+    else:
+        vr = _leg_energy(theta, w, RIGHT, gravity, bx, by, g, H)
+        _chain_terms(w, RIGHT, mass, g, H)
+    v += vl + vr + _trunk_energy(theta, w, gravity, bx, by, r, g, H)
+    _chain_terms(w, TRUNK, mass, g, H)
     # balance feedback, Gauss-Newton part: kb (Jx Jx^T + Jy Jy^T); the upper triangle, now
     # complete, is copied into the lower one in the same pass
     for j in range(NQ):
@@ -493,6 +499,41 @@ def total_energy(q, r, theta, w, g, H):
     B[Q_LUMBAR, R_LUMBAR_EXT] = -theta[G_LUMBAR_K]
     B[Q_LUMBAR + 1, R_LUMBAR_BEND] = -theta[G_LUMBAR_K + 1]
     return v
+
+
+@jit
+def _chain_terms(w, c, mass, g, H):
+    """Add chain ``c``'s recorded forces to ``g``, ``H`` (``wrench_terms``) and its centre of
+    mass Jacobian to ``w.jg``."""
+    n = NTRUNK if c == TRUNK else NCHAIN
+    gmap, gsign, Jc, jg = w.gmap[c], w.gsign[c], w.Jc[c], w.jg
+    wrench_terms(n, w.axes[c], w.origins[c], w.F[c], w.T[c], w.M[c], w.S[c], w.msum[c],
+                 gmap, gsign, g, H, Jc)
+    ysg = -1.0 if c == RIGHT else 1.0
+    for i in range(n):
+        jg[gmap[i], 0] += gsign[i] * Jc[i, 0] / mass
+        jg[gmap[i], 1] += gsign[i] * ysg * Jc[i, 1] / mass
+
+
+@jit
+def _mirror_leg(g, H, jg):
+    """Add the right leg's terms to ``g``, ``H`` (upper triangle) and ``jg``: the mirror image
+    of the left leg's, which must be the only terms there so far."""
+    for i in range(NL):
+        g[Q_RIGHT + i] = g[Q_LEFT + i]
+        jg[Q_RIGHT + i, 0] = jg[Q_LEFT + i, 0]
+        jg[Q_RIGHT + i, 1] = -jg[Q_LEFT + i, 1]
+        for j in range(i, NL):
+            H[Q_RIGHT + i, Q_RIGHT + j] = H[Q_LEFT + i, Q_LEFT + j]
+    for a in range(NB):
+        ma = MIRROR[a]
+        g[a] += ma * g[a]
+        jg[a, 0] += ma * jg[a, 0]
+        jg[a, 1] -= ma * jg[a, 1]
+        for j in range(NL):
+            H[a, Q_RIGHT + j] = ma * H[a, Q_LEFT + j]
+        for b in range(a, NB):
+            H[a, b] += ma * MIRROR[b] * H[a, b]
 
 
 @jit

@@ -75,7 +75,7 @@ def _arch_guess(s, moment):
 
 
 @jit
-def initial_guess(theta, w, q, r, loaded=False):
+def initial_guess(theta, w, q, r, loaded=False, mirrored=False):
     """Neutral posture with both feet touching their supports.
 
     Each foot is pitched to the slope between its heel and forefoot supports (a heel lift),
@@ -88,8 +88,10 @@ def initial_guess(theta, w, q, r, loaded=False):
     coordinates that carry most of the way from the neutral posture to the equilibrium (the
     ankle's pitch then keeps heel and forefoot on their supports); then each foot settles on
     its supports under half the body weight (``_settle``).  A function of the model's own
-    parameters only.
+    parameters only.  ``mirrored``: the model is mirror-symmetric (``symmetry``), so the right
+    foot's kinematics, the left one's, are not computed.
     """
+    nk = 1 if mirrored else 2              # the feet whose kinematics are computed
     set_reference(theta, w, q)            # (leaves the kinematics of q = 0 in w)
     points = w.points
     if loaded:
@@ -101,18 +103,20 @@ def initial_guess(theta, w, q, r, loaded=False):
                                 + SUBTALAR_GUESS_LOADED)
             q[q0 + ARCH] = s[S_REST + ARCH] + _arch_guess(
                 s, ARCH_GUESS_LEVER * 0.5 * mg * s[S_FOOT])
-        kinematics(q, theta, w)
+        kinematics(q, theta, w, mirrored)
     pitch, lift = w.foot[0], w.foot[1]
-    for k in range(2):
+    for k in range(nk):
         s = side(theta, k)
         ph, _, _, nzh = contact_state(s, C_HEEL_M, points[1 + k, CONTACT_POINTS[C_HEEL_M]])
         pm, _, _, nzm = contact_state(s, C_MT1, points[1 + k, CONTACT_POINTS[C_MT1]])
         rise = ph / nzh - pm / nzm          # support heights under the heel and forefoot
         run = points[1 + k, CONTACT_POINTS[C_MT1], 0] - points[1 + k, CONTACT_POINTS[C_HEEL_M], 0]
         pitch[k] = math.atan2(rise, run)
-        q[(Q_LEFT if k == 0 else Q_RIGHT) + ANKLE] = -pitch[k]
-    kinematics(q, theta, w)
-    for k in range(2):
+    pitch[1] = pitch[nk - 1]           # (the same when mirrored)
+    q[Q_LEFT + ANKLE] = -pitch[0]
+    q[Q_RIGHT + ANKLE] = -pitch[1]
+    kinematics(q, theta, w, mirrored)
+    for k in range(nk):
         s = side(theta, k)
         best = np.inf
         for c in range(NCONTACT):
@@ -120,6 +124,7 @@ def initial_guess(theta, w, q, r, loaded=False):
                 pen, nx, ny, nz = contact_state(s, c, points[1 + k, CONTACT_POINTS[c]])
                 best = min(best, -pen / nz)
         lift[k] = -best if best < np.inf else 0.0
+    lift[1] = lift[nk - 1]
     r[:] = 0.0
     _place(theta, q, r, lift)
     r[R_ANKLE] = -0.5 * (pitch[0] + pitch[1])
@@ -134,7 +139,7 @@ def initial_guess(theta, w, q, r, loaded=False):
             if s[S_DRIVE + 2 * j] != 0.0:
                 q[(Q_LEFT if k == 0 else Q_RIGHT) + DRIVEN[j]] = s[S_DRIVE + 2 * j + 1]
     if loaded:
-        _settle(theta, w, q, r, lift)
+        _settle(theta, w, q, r, lift, nk)
 
 
 @jit
@@ -157,7 +162,7 @@ SETTLE = (2, NB + FOREFOOT, NB + TOE)
 
 
 @jit
-def _settle(theta, w, q, r, lift):
+def _settle(theta, w, q, r, lift, nk):
     """Let each foot settle on its supports, the leg above held: Newton steps on the foot's
     height (``lift``; the pelvis follows, ``_place``), forefoot and toe angles for the energy
     of half the body weight, the foot's contacts, its plantar fascia and the forefoot and toe
@@ -165,14 +170,14 @@ def _settle(theta, w, q, r, lift):
 
     The load then spreads over the supports instead of standing on the one edge or point the
     guess's pitch and subtalar turn left pressed in (the largest starting moments).  Both feet
-    go through the same code.
+    go through the same code (``nk`` = 1: the right foot is the left one's mirror image).
     """
     mg = theta[G_MASS] * theta[G_GRAVITY]
     d = w.vec
     h, L, gr, u, dx = w.h3, w.l3, w.g3, w.x3, w.dx
     for _ in range(SETTLE_STEPS):
-        kinematics(q, theta, w)
-        for k in range(2):
+        kinematics(q, theta, w, nk == 1)
+        for k in range(nk):
             c, s, q0 = 1 + k, side(theta, k), (Q_LEFT if k == 0 else Q_RIGHT)
             axes, origins, points, gsign = w.axes[c], w.origins[c], w.points[c], w.gsign[c]
             gr[:] = 0.0
@@ -217,6 +222,8 @@ def _settle(theta, w, q, r, lift):
                       abs(u[2]) / MAX_ANGLE_STEP)
             for a in range(3):
                 dx[k, a] = u[a] / big
+        for a in range(3):
+            dx[1, a] = dx[nk - 1, a]
         for k in range(2):
             q0 = Q_LEFT if k == 0 else Q_RIGHT
             lift[k] += dx[k, 0]
@@ -383,12 +390,13 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
     """One run of the solver from the initial guess (see ``solve``)."""
     w, g, H, L, dq, dr, fixed = ws.work, ws.g, ws.H, ws.L, ws.dq, ws.dr, ws.fixed
     qt, gt, Ht, rt, dz, S = ws.qt, ws.gt, ws.Ht, ws.rt, ws.dz, ws.S
-    initial_guess(theta, w, q, r, True)
     n = subspace(theta)
+    mirrored = n < NQ              # (the posture stays symmetric: see ``symmetry``)
+    initial_guess(theta, w, q, r, True, mirrored)
     mg = theta[G_MASS] * theta[G_GRAVITY]
     for i in range(NQ):
         fixed[i] = _fixed(theta, i)
-    v = total_energy(q, r, theta, w, g, H)
+    v = total_energy(q, r, theta, w, g, H, mirrored)
     _freeze(fixed, g, H)
     lam = 0.0
     lam_floor = 1e-6 * mg          # N m: about one millionth of body weight times a metre
@@ -432,7 +440,7 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
                     qt[i] = q[i] + alpha * dq[i]
                 for k in range(NR):
                     rt[k] = r[k] + alpha * dr[k]
-                vt = total_energy(qt, rt, theta, w, gt, Ht)
+                vt = total_energy(qt, rt, theta, w, gt, Ht, mirrored)
                 _freeze(fixed, gt, Ht)
                 res2, rc2 = _residual(gt, w.C, fixed, mg)
                 # a postural step moves the setpoints to their linear prediction; the force
@@ -468,7 +476,7 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
                     for j in range(NQ):
                         hd += H[i, j] * dq[j]
                     pred -= g[i] * dq[i] + 0.5 * dq[i] * hd
-                vt = total_energy(qt, rt, theta, w, gt, Ht)
+                vt = total_energy(qt, rt, theta, w, gt, Ht, mirrored)
                 _freeze(fixed, gt, Ht)
                 gain = v - vt
                 tiny = 1e-13 * (abs(v) + mg)
