@@ -6,7 +6,9 @@ Measures, in one run:
 
 * solves per second of ``chainsim.solve_columns`` on a 100 x 100 grid (both feet's arch
   stiffness 30..400 N/mm x ``both.pronation_deg`` -10..15) with one thread and with all of
-  numba's threads, after a warm-up (so without the one-off compilation), median of repeats;
+  numba's threads, median of repeats after a warm-up: the one-off compilation, then one
+  full-size run, reported apart (a process's first use of that much memory is slower: on the
+  development VM, by up to ~20% for the first run or two);
   and with one thread on the same grid of the left foot only (a mirror-symmetric model's
   steps need only its symmetric postures; an asymmetric one's all 31 coordinates);
 * the route a user would otherwise take: ``scipy.optimize.minimize`` of the same compiled energy
@@ -156,7 +158,10 @@ def main():
     cols = grid()
     n = len(next(iter(cols.values())))
     cs.solve_columns({k: v[:256] for k, v in cols.items()})           # warm up (compile / load)
-    cs.solve_columns({k: v[:256] for k, v in cols.items()}, threads=1)
+    # a first full-size run: the process's first use of this much memory (reported apart)
+    t_cold = time.perf_counter()
+    cs.solve_columns(cols, threads=1)
+    t_cold = time.perf_counter() - t_cold
     t1, cpu1, b = time_grid(cols, 1)
     tall, _, ball = time_grid(cols, None)
     t1_left, _, b_left = time_grid(grid("left"), 1)
@@ -182,6 +187,8 @@ def main():
         ("solves/s, 1 thread", f"{1 / per_point:,.0f} ({per_point * 1e6:.0f} us per solve; "
                                f"per CPU-second, blind to other users' load: {n / cpu1:,.0f})",
          f">= {TARGET_PER_CORE:,}", yes(1 / per_point >= TARGET_PER_CORE)),
+        ("solves/s, 1 thread, the first full-size run in this process (not counted above)",
+         f"{n / t_cold:,.0f} ({t_cold / n * 1e6:.0f} us per solve)", "", ""),
         ("solves/s, 1 thread, the left foot only varied (asymmetric: all 31 coordinates)",
          f"{n / t1_left:,.0f} ({t1_left / n * 1e6:.0f} us per solve; mean iterations "
          f"{b_left.iterations.mean():.2f}, {int(b_left.ok.sum())} ok)", "", ""),

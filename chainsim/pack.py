@@ -69,19 +69,21 @@ def pack(columns: dict) -> np.ndarray:
     theta[:, L.G_FRICTION] = tissues.FRICTION_COEFFICIENT
     _dynamics_global(theta, seg, height, sex, mgh)
     left, right = (slice(off, off + L.NS) for off in L.SIDE_OFFSET)
-    theta[:, left] = _side(c, "left", seg, height, mass, mgh)
+    _side(c, "left", seg, height, mass, mgh, theta[:, left])
     same = all(np.array_equal(c[k], c["right" + k[4:]], equal_nan=True)
                for k in c if k.startswith("left."))
     # (both blocks describe a left leg: a right side given as the left is packed once)
-    theta[:, right] = theta[:, left] if same else _side(c, "right", seg, height, mass, mgh)
+    if same:
+        theta[:, right] = theta[:, left]
+    else:
+        _side(c, "right", seg, height, mass, mgh, theta[:, right])
     return theta
 
 
-def _side(c, side, seg, height, mass, mgh):
-    """One side block (see ``layout``), in the left-leg world."""
+def _side(c, side, seg, height, mass, mgh, s):
+    """Fill ``s``, one side block of zeros (see ``layout``), in the left-leg world."""
     n = mass.shape[0]
     v = lambda name: c[f"{side}.{name}"]  # noqa: E731
-    s = np.zeros((n, L.NS))
     lf = seg.length["foot"]
     axis = geometry.subtalar_axis(v("subtalar_inclination_deg"), v("subtalar_deviation_deg"))
     kin = geometry.leg(seg, height, v("leg_length_diff_mm") * 1e-3, axis, v("arch_height_scale"))
@@ -122,7 +124,6 @@ def _side(c, side, seg, height, mass, mgh):
         s[:, L.S_DRIVE + 2 * j + 1] = np.where(np.isfinite(drive), np.deg2rad(drive), 0.0)
     s[:, L.S_FOOT] = (geometry.MT1[0] - geometry.HEEL_END) * lf
     _dynamics_side(s, c, side, seg)
-    return s
 
 
 #: the contacts under the rearfoot (the rest are under the forefoot and toes)
