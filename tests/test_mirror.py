@@ -7,7 +7,7 @@ import pytest
 
 import chainsim as cs
 from chainsim.core import layout as L
-from chainsim.core import symmetry
+from chainsim.core import energy, solver, symmetry
 from chainsim.core.energy import MIRROR
 from conftest import solved
 
@@ -94,7 +94,6 @@ def test_a_mirrored_evaluation_equals_the_full_one():
     (the left leg evaluated, its terms mirrored onto the right) gives the energy, gradient,
     Hessian and postural constraints of the full evaluation of both legs; so does the mirrored
     start (``initial_guess``)."""
-    from chainsim.core import energy, solver
     b = cs.solve_columns({"both.pronation_deg": 6.0, "both.wedge_deg": 3.0,
                           "both.arch_stiffness_n_per_mm": 70.0}, threads=1)
     theta = b.theta[0]
