@@ -62,6 +62,7 @@ def test_a_symmetric_model_is_solved_among_symmetric_postures():
     assert np.all(q[antisymmetric] == 0.0) and np.all(q[L.Q_LUMBAR + 1:L.Q_LEFT] == 0.0)
     assert np.abs(b.q[0] - b.q[1]).max() < 1e-7          # rad or m; the twin moves ~1e-9
     assert b["pelvis.obliquity_deg"][0] == 0.0
+    assert b["balance.com_ml_mm"][0] == 0.0              # the legs' masses cancel in pairs
     assert abs(b["pelvis.obliquity_deg"][1]) < 1e-6       # the full path: level to 1e-6 deg
 
 

@@ -135,7 +135,7 @@ def kinematics(q, theta, w, mirrored=False):
 @jit
 def centre_of_mass(theta, w, mirrored=False):
     """Horizontal position (x, y) of the whole-body centre of mass, true world (``mirrored``:
-    see ``kinematics``; y is then 0)."""
+    see ``kinematics``; y is then the trunk's share only)."""
     points = w.points
     cx = 0.0
     cy = 0.0
@@ -144,15 +144,16 @@ def centre_of_mass(theta, w, mirrored=False):
         p = points[TRUNK, TRUNK_MASS_POINTS[i]]
         cx += m * p[0]
         cy += m * p[1]
-    for c in range(LEFT, RIGHT if mirrored else RIGHT + 1):
-        s = side(theta, c - 1)
-        sg = 1.0 if c == LEFT else -1.0
-        for i in range(4):
-            m = s[S_MASS + i]
-            p = points[c, COM_POINTS[i]]
-            cx += (2.0 if mirrored else 1.0) * m * p[0]
-            cy += sg * m * p[1]
-    return cx / theta[G_MASS], (0.0 if mirrored else cy / theta[G_MASS])
+    sl, sr = side(theta, 0), side(theta, 1)
+    for i in range(4):            # the legs' masses in pairs: mirror images cancel exactly in y
+        ml, pl = sl[S_MASS + i], points[LEFT, COM_POINTS[i]]
+        if mirrored:
+            cx += 2.0 * ml * pl[0]
+        else:
+            mr, pr = sr[S_MASS + i], points[RIGHT, COM_POINTS[i]]
+            cx += ml * pl[0] + mr * pr[0]
+            cy += ml * pl[1] - mr * pr[1]
+    return cx / theta[G_MASS], cy / theta[G_MASS]
 
 
 @jit
