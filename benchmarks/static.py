@@ -41,7 +41,8 @@ import scipy  # noqa: E402
 import scipy.optimize  # noqa: E402
 
 import chainsim as cs  # noqa: E402
-from chainsim.core import energy, jit, layout, solver  # noqa: E402
+from chainsim._generated import layout  # noqa: E402
+from chainsim.core import energy, jit, solver  # noqa: E402
 
 REPEATS = 3
 N_SIDE = 100                       # grid is N_SIDE x N_SIDE

@@ -272,7 +272,8 @@ def ker_test(elongation_mm=KER_ELONGATION_MM[1:], mass_kg=KER_DONOR_MASS,
     """
     from scipy.optimize import brentq
 
-    from .core import energy, layout as L
+    from .core import energy
+    from ._generated import layout as L
     from .pack import pack
 
     theta = pack({"subject.mass_kg": mass_kg, "both.arch_stiffness_n_per_mm": stiffness_n_per_mm,
@@ -280,7 +281,7 @@ def ker_test(elongation_mm=KER_ELONGATION_MM[1:], mass_kg=KER_DONOR_MASS,
     s = energy.side(theta, 0)
     w = energy.new_work()
     q = np.zeros(L.NQ)
-    heel_pt, mt_pt = L.P_HEEL, L.P_FF_ANCHOR
+    heel_pt, mt_pt = L.P_HEEL, L.P_FOREFOOT_ANCHOR
 
     def pose(alpha):
         """Ankle angle and height with heel and metatarsal heads on their supports."""
@@ -299,7 +300,7 @@ def ker_test(elongation_mm=KER_ELONGATION_MM[1:], mass_kg=KER_DONOR_MASS,
         p = w.points[1]
         e = energy.joint_spring(s, L.ARCH, alpha, 0.0)[0]
         stretch = energy.fascia_state(s, p, 0.0)[0]
-        e += s[L.S_FASCIA] * max(stretch, 0.0) ** 3 / 3
+        e += s[L.S_FASCIA + L.FASCIA_K] * max(stretch, 0.0) ** 3 / 3
         return p[mt_pt, 0] - p[heel_pt, 0], p[L.P_ANKLE, 2], e
 
     span0 = pose(0.0)[0]

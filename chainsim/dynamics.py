@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
-from .core import layout as L
+from ._generated import layout as L
 from .core.dynamics import eom
 from .core.dynamics import integrate as _fast
 from .model import Model, columns
@@ -91,29 +91,14 @@ PRESETS = {
         {"hip_flexion": 20.0, "knee_flexion": 20.0, "ankle_dorsiflexion": -25.0}, None, False),
 }
 
-#: Time series of the result: name, recorded channel (or None), unit, description.
-_SERIES = (
-    ("left.grf_bw", _fast.R_GRF_L, "BW", "vertical ground reaction force on the left foot"),
-    ("right.grf_bw", _fast.R_GRF_R, "BW", "vertical ground reaction force on the right foot"),
-    ("left.ankle_force_bw", _fast.R_ANKLE_L, "BW", "net joint reaction force (magnitude)"),
-    ("left.knee_force_bw", _fast.R_KNEE_L, "BW", "net joint reaction force (magnitude)"),
-    ("left.hip_force_bw", _fast.R_HIP_L, "BW", "net joint reaction force (magnitude)"),
-    ("right.ankle_force_bw", _fast.R_ANKLE_R, "BW", "net joint reaction force (magnitude)"),
-    ("right.knee_force_bw", _fast.R_KNEE_R, "BW", "net joint reaction force (magnitude)"),
-    ("right.hip_force_bw", _fast.R_HIP_R, "BW", "net joint reaction force (magnitude)"),
-    ("lumbar.l5s1_force_bw", _fast.R_L5S1, "BW",
-     "net joint reaction force at L5/S1 (magnitude; what the trunk above exerts)"),
-    ("left.arch_deflection_mm", _fast.R_ARCH_L, "mm",
-     "fall of the navicular towards the heel-first metatarsal head line since touchdown"),
-    ("right.arch_deflection_mm", _fast.R_ARCH_R, "mm",
-     "fall of the navicular towards the heel-first metatarsal head line since touchdown"),
-    ("left.tibia_acceleration_g", _fast.R_ACC_SHANK_L, "g",
-     "vertical acceleration at the ankle joint centre, as an accelerometer reads it (1 g "
-     "standing still)"),
-    ("right.tibia_acceleration_g", _fast.R_ACC_SHANK_R, "g", "as left"),
-    ("sacrum.acceleration_g", _fast.R_ACC_SACRUM, "g",
-     "vertical acceleration at L5/S1, as an accelerometer reads it"),
-)
+#: Time series of the result: name, recorded channel, unit, description (the generated
+#: layout's impact channels that have a name).
+_SERIES = tuple((key, ch, unit, desc) for ch, (key, unit, desc) in enumerate(L.IMPACT_CHANNELS)
+                if key is not None)
+#: Meaning of each impact status (declared in ``chainsim/symbolic/boundary.py``).
+IMPACT_STATUS_HELP = dict(zip(L.IMPACT_STATUS_NAMES, L.IMPACT_STATUS_HELP))
+#: The statuses of an impact integrated to its end, whose outputs are reported.
+IMPACT_SOLVED = tuple(L.IMPACT_STATUS_NAMES[i] for i in L.IMPACT_SOLVED)
 
 SCALARS = {
     "impact_peak_bw": ("BW", "first local maximum of the landing (left) foot's vertical GRF in "
@@ -180,14 +165,7 @@ def _options(preset: str, options: Mapping) -> dict:
 
 
 def _theta(cols: dict, shod: bool) -> np.ndarray:
-    theta = pack(cols)
-    if shod:            # the midsole in series with the tissue and any insole, in parallel damping
-        for off in L.SIDE_OFFSET:
-            for ci in range(L.NCONTACT):
-                b = off + L.S_CONTACT + L.NCF * ci
-                theta[:, b + 5] += 1.0 / (SHOE_STIFFNESS_N_PER_MM * 1e3)
-                theta[:, off + L.S_CUSHION_DAMPING + ci] += SHOE_DAMPING_NS_PER_M
-    return theta
+    return pack(cols, midsole=(SHOE_STIFFNESS_N_PER_MM, SHOE_DAMPING_NS_PER_M) if shod else None)
 
 
 def _leg_angles(q, q0, angles):
@@ -272,7 +250,7 @@ def _run(cols: dict, o: dict, threads=None, keep_states=False):
     nrec = nsteps // every
     q = np.zeros((n, L.NQ))
     v = np.zeros((n, L.NQ))
-    rec = np.zeros((n, nrec, _fast.NREC))
+    rec = np.zeros((n, nrec, L.NREC))
     qrec = np.zeros((n, nrec if keep_states else 0, 2 * L.NQ))
     status = np.zeros(n, np.int64)
     old = numba.get_num_threads()
@@ -296,7 +274,7 @@ def _run(cols: dict, o: dict, threads=None, keep_states=False):
             x = x / theta[:, L.G_GRAVITY][:, None]
         series[name] = x
     scalars = _scalars(t, series, theta[:, L.G_MASS])
-    names = np.array(["ok", "singular", "nonfinite"], dtype=object)[status]
+    names = np.array(L.IMPACT_STATUS_NAMES, dtype=object)[status]
     return t, series, scalars, names, qrec
 
 

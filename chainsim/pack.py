@@ -6,7 +6,7 @@ import numpy as np
 
 from . import anthropometry, arch, geometry, tissues
 from ._generated.model import LEG, LEG_PARAMS, TRUNK_PARAMS
-from .core import layout as L
+from ._generated import layout as L
 from .core.dynamics import constants as dyn
 from .params import KEYS, REGISTRY, check_combinations, expand_columns
 
@@ -32,7 +32,7 @@ def batch_size(columns: dict) -> int:
     return sizes.pop() if sizes else 1
 
 
-def pack(columns: dict) -> np.ndarray:
+def pack(columns: dict, midsole=None) -> np.ndarray:
     """Pack parameter arrays (full keys, user units) into ``theta`` of shape (N, NP).
 
     Parameters
@@ -41,6 +41,9 @@ def pack(columns: dict) -> np.ndarray:
         Values per key (``both.X`` sets both sides); scalars broadcast; missing keys take
         their defaults.  The optional
         ``*.subtalar_drive_deg`` uses NaN for "free".
+    midsole : (float, float) or None
+        A shoe's midsole under every contact region: stiffness (N/mm) and damping (N s/m),
+        in series with the plantar tissue and any insole; None: barefoot.
 
     Returns
     -------
@@ -69,18 +72,18 @@ def pack(columns: dict) -> np.ndarray:
     theta[:, L.G_FRICTION] = tissues.FRICTION_COEFFICIENT
     _dynamics_global(theta, seg, height, sex, mgh)
     left, right = (slice(off, off + L.NS) for off in L.SIDE_OFFSET)
-    _side(c, "left", seg, height, mass, mgh, theta[:, left])
+    _side(c, "left", seg, height, mass, mgh, midsole, theta[:, left])
     same = all(np.array_equal(c[k], c["right" + k[4:]], equal_nan=True)
                for k in c if k.startswith("left."))
     # (both blocks describe a left leg: a right side given as the left is packed once)
     if same:
         theta[:, right] = theta[:, left]
     else:
-        _side(c, "right", seg, height, mass, mgh, theta[:, right])
+        _side(c, "right", seg, height, mass, mgh, midsole, theta[:, right])
     return theta
 
 
-def _side(c, side, seg, height, mass, mgh, s):
+def _side(c, side, seg, height, mass, mgh, midsole, s):
     """Fill ``s``, one side block of zeros (see ``layout``), in the left-leg world."""
     n = mass.shape[0]
     v = lambda name: c[f"{side}.{name}"]  # noqa: E731
@@ -105,38 +108,43 @@ def _side(c, side, seg, height, mass, mgh, s):
     s[:, L.S_KPOS + L.HIP_ROT] *= weak
     # the arch: ligaments on Ker's fascia-cut curve and the fascia, scaled together
     a = arch.side_constants(v("arch_stiffness_n_per_mm"), mass, lf, v("fascia_stiffness_scale"))
-    for i, name in enumerate(("A", "rho", "c1", "c2", "c3")):
-        s[:, L.S_ARCH + i] = a[name]
-    s[:, L.S_FASCIA] = a["stiffness"]
-    s[:, L.S_FASCIA + 1] = _fascia_length(kin) + a["slack"]
-    s[:, L.S_FASCIA + 2] = a["windlass_radius"]
-    _supports(s, c, side, kin, lf)
+    for at, name in ((L.ARCH_A, "A"), (L.ARCH_RHO, "rho"), (L.ARCH_C1, "c1"), (L.ARCH_C2, "c2"),
+                     (L.ARCH_C3, "c3")):
+        s[:, L.S_ARCH + at] = a[name]
+    s[:, L.S_FASCIA + L.FASCIA_K] = a["stiffness"]
+    s[:, L.S_FASCIA + L.FASCIA_LENGTH] = _fascia_length(kin) + a["slack"]
+    s[:, L.S_FASCIA + L.FASCIA_RADIUS] = a["windlass_radius"]
+    _supports(s, c, side, kin, lf, midsole)
     # friction anchors at the neutral footprint
     w = np.deg2rad(v("wedge_deg"))
     foot = _neutral_points(kin, height)
-    s[:, L.S_ANCHOR:L.S_ANCHOR + 3] = foot["heel"]
-    s[:, L.S_ANCHOR + 3:L.S_ANCHOR + 6] = foot["forefoot_anchor"]
-    s[:, L.S_ANCHOR + 6:L.S_ANCHOR + 9] = np.stack([np.zeros(n), np.cos(w), np.sin(w)], -1)
-    s[:, L.S_ANCHOR + 9] = tissues.FRICTION_STIFFNESS
-    for j, name in enumerate(("subtalar_drive_deg", "toe_drive_deg")):
+    anchor = s[:, L.S_ANCHOR:L.S_ANCHOR + L.NANCHOR]
+    anchor[:, L.ANCHOR_HEEL:L.ANCHOR_HEEL + 3] = foot["heel"]
+    anchor[:, L.ANCHOR_FOREFOOT:L.ANCHOR_FOREFOOT + 3] = foot["forefoot_anchor"]
+    anchor[:, L.ANCHOR_LATERAL:L.ANCHOR_LATERAL + 3] = np.stack(
+        [np.zeros(n), np.cos(w), np.sin(w)], -1)
+    anchor[:, L.ANCHOR_K] = tissues.FRICTION_STIFFNESS
+    for j, name in enumerate(("subtalar_drive_deg", "toe_drive_deg")):     # DRIVEN's order
         drive = v(name)
-        s[:, L.S_DRIVE + 2 * j] = np.isfinite(drive)
-        s[:, L.S_DRIVE + 2 * j + 1] = np.where(np.isfinite(drive), np.deg2rad(drive), 0.0)
+        d = s[:, L.S_DRIVE + L.NDRV * j:L.S_DRIVE + L.NDRV * (j + 1)]
+        d[:, L.DRV_FLAG] = np.isfinite(drive)
+        d[:, L.DRV_ANGLE] = np.where(np.isfinite(drive), np.deg2rad(drive), 0.0)
     s[:, L.S_FOOT] = (geometry.MT1[0] - geometry.HEEL_END) * lf
-    _dynamics_side(s, c, side, seg)
+    _dynamics_side(s, c, side, seg, midsole)
 
 
 #: the contacts under the rearfoot (the rest are under the forefoot and toes)
 _HEEL = (L.C_HEEL_M, L.C_HEEL_L)
 
 
-def _supports(s, c, side, kin, lf):
-    """Contact planes, tissue stiffness and cushioning: the floor and the insole.
+def _supports(s, c, side, kin, lf, midsole):
+    """Contact planes, tissue stiffness and cushioning: the floor, the insole and the shoe.
 
     A wedge tilts the floor about the foot's long axis (+ = lateral side raised); the insole's
     posts tilt it further under the heel or the forefoot (+ = medial side raised), its heel
     lift raises it under the heel, and its arch support is a plane under the medial arch, at
-    the support's height, that carries load once the arch comes down to it.
+    the support's height, that carries load once the arch comes down to it.  A shoe's midsole
+    (``midsole``: stiffness N/mm, damping N s/m) lies in series under every contact.
     """
     v = lambda name: c[f"{side}.{name}"]  # noqa: E731
     ins = lambda name: c[f"{side}.insole.{name}"]  # noqa: E731
@@ -158,12 +166,14 @@ def _supports(s, c, side, kin, lf):
             tilt, rise, k = wedge - np.deg2rad(ins("forefoot_post_deg")), 0.0, tissues.CONTACT_K
         if ci == L.C_MT1:
             k = k * v("first_ray_stiffness_scale")
-        b = L.S_CONTACT + L.NCF * ci
-        s[:, b:b + 3] = np.stack([np.zeros(n), -np.sin(tilt), np.cos(tilt)], -1)
-        s[:, b + 3] = -y_mid * np.sin(tilt) + rise * np.cos(tilt)    # plane through (., y_mid, rise)
-        s[:, b + 4] = k
-        s[:, b + 5] = compliance + (np.where(support > 0, 1.0 / (
+        cf = s[:, L.S_CONTACT + L.NCF * ci:L.S_CONTACT + L.NCF * (ci + 1)]
+        cf[:, L.CF_NORMAL:L.CF_NORMAL + 3] = np.stack([np.zeros(n), -np.sin(tilt), np.cos(tilt)], -1)
+        cf[:, L.CF_OFFSET] = -y_mid * np.sin(tilt) + rise * np.cos(tilt)   # through (., y_mid, rise)
+        cf[:, L.CF_K] = k
+        cf[:, L.CF_COMPLIANCE] = compliance + (np.where(support > 0, 1.0 / (
             ins("arch_support_stiffness_n_per_mm") * 1e3), 0.0) if ci == L.C_MID else 0.0)
+        if midsole is not None:
+            cf[:, L.CF_COMPLIANCE] += 1.0 / (midsole[0] * 1e3)
 
 
 def _fascia_length(kin):
@@ -226,32 +236,37 @@ def _hat_inertia(seg, height, sex):
     return inertia
 
 
-def _dynamics_side(s, c, side, seg):
+def _dynamics_side(s, c, side, seg, midsole):
     """Inertias, the toes' mass, joint damping, plantar tissue damping and shear of a side block."""
     foot = seg.length["foot"]
     # de Leva's (sagittal, transverse, longitudinal) moments onto the segment axes: legs upright
     # (long = z), feet horizontal (long = x)
-    s[:, L.S_INERTIA:L.S_INERTIA + 3] = seg.inertia["thigh"]
-    s[:, L.S_INERTIA + 3:L.S_INERTIA + 6] = seg.inertia["shank"]
+    inertia = s[:, L.S_INERTIA:L.S_INERTIA + L.NINERTIA]
+    inertia[:, L.INERTIA_THIGH:L.INERTIA_THIGH + 3] = seg.inertia["thigh"]
+    inertia[:, L.INERTIA_SHANK:L.INERTIA_SHANK + 3] = seg.inertia["shank"]
     mt = dyn.TOES_MASS_SHARE * seg.mass["foot"]
     mf = seg.mass["forefoot"]
-    for i, (part, share) in enumerate((("rearfoot", 1.0), ("forefoot", (mf - mt) / mf))):
+    for at, part, share in ((L.INERTIA_REARFOOT, "rearfoot", 1.0),
+                            (L.INERTIA_FOREFOOT, "forefoot", (mf - mt) / mf)):
         sag, trans, long = (seg.inertia[part] * np.asarray(share)[..., None]).T
-        s[:, L.S_INERTIA + 6 + 3 * i:L.S_INERTIA + 9 + 3 * i] = np.stack([long, sag, trans], -1)
+        inertia[:, at:at + 3] = np.stack([long, sag, trans], -1)
     # toes: about the MTP axis as a rod of the toes' length turning about its end (assumption)
     lt = dyn.TOES_LENGTH_SHARE * foot
     r_long = anthropometry.DE_LEVA["foot"][4][0]
-    s[:, L.S_INERTIA + 12:L.S_INERTIA + 15] = (mt * lt**2)[:, None] * np.array(
+    inertia[:, L.INERTIA_TOES:L.INERTIA_TOES + 3] = (mt * lt**2)[:, None] * np.array(
         [r_long**2, 1.0 / 3.0, 1.0 / 3.0])
     s[:, L.S_TOES_MASS] = mt
     # joint damping: passive (Falisse) plus the tone's (and the arch ligaments') viscosity
     tone = np.maximum(s[:, L.S_KPOS:L.S_KPOS + L.NL], s[:, L.S_KNEG:L.S_KNEG + L.NL])
-    tone[:, L.ARCH] += s[:, L.S_ARCH] * s[:, L.S_ARCH + 1] ** 2 * s[:, L.S_ARCH + 2]
+    law = s[:, L.S_ARCH:L.S_ARCH + L.NARCH]
+    tone[:, L.ARCH] += law[:, L.ARCH_A] * law[:, L.ARCH_RHO] ** 2 * law[:, L.ARCH_C1]
     s[:, L.S_DAMPING:L.S_DAMPING + L.NL] = dyn.FALISSE_DAMPING + dyn.TONE_DAMPING_TIME * tone
     s[:, L.S_TISSUE_DAMPING] = dyn.TISSUE_DAMPING
     cushion = np.isfinite(c[f"{side}.insole.cushioning_stiffness_n_per_mm"])
     damping = np.where(cushion, c[f"{side}.insole.cushioning_damping_ns_per_m"], 0.0)
+    if midsole is not None:
+        damping = damping + midsole[1]
     for ci in range(L.NCONTACT):
         s[:, L.S_CUSHION_DAMPING + ci] = damping
-    s[:, L.S_SHEAR] = tissues.FRICTION_STIFFNESS / 2
-    s[:, L.S_SHEAR + 1] = dyn.TONE_DAMPING_TIME * tissues.FRICTION_STIFFNESS / 2
+    s[:, L.S_SHEAR + L.SHEAR_K] = tissues.FRICTION_STIFFNESS / 2
+    s[:, L.S_SHEAR + L.SHEAR_DAMPING] = dyn.TONE_DAMPING_TIME * tissues.FRICTION_STIFFNESS / 2

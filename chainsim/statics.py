@@ -7,25 +7,18 @@ from collections.abc import Mapping, Sequence
 import numba
 import numpy as np
 
-from .core import layout
+from ._generated import layout
 from .core.batch import allocate, solve_batch as _solve_batch_fast
-from .core.solver import STATUS_NAMES
 from .model import Model, columns
 from .outputs import OUTPUTS, PUBLIC, unpack
 from .pack import batch_size, pack
 
-#: Meaning of each status code.
-STATUS = dict(enumerate(STATUS_NAMES))
-STATUS_HELP = {
-    "ok": "converged to a stable equilibrium",
-    "not_converged": "the iteration limit was reached before equilibrium",
-    "nonfinite": "the solve met a non-finite number",
-    "unstable": "an equilibrium was found but it is not stable (the Hessian is not positive definite)",
-    "no_contact": "a foot carries (almost) no load: the subject cannot stand on both feet",
-    "stalled": "the energy could not be lowered further before equilibrium",
-    "slipping": "equilibrium found, but a foot needs more friction than the floor gives",
-    "unbalanced": "the posture rules cannot be met: the centre of mass cannot be held over its place between the feet, or the trunk upright",
-}
+#: Name of each status code (declared in ``chainsim/symbolic/boundary.py``).
+STATUS = dict(enumerate(layout.STATUS_NAMES))
+#: Meaning of each status.
+STATUS_HELP = dict(zip(layout.STATUS_NAMES, layout.STATUS_HELP))
+#: The statuses of an equilibrium found, whose outputs are reported.
+SOLVED = tuple(layout.STATUS_NAMES[i] for i in layout.SOLVED)
 TOL = 1e-9
 MAX_ITER = 100
 
@@ -42,7 +35,7 @@ class StaticResult(Mapping):
     residual : float
         Largest generalized force left at the solution, in body weights.
     q : numpy.ndarray
-        Equilibrium coordinates (SI), in the order of ``chainsim.core.layout``.
+        Equilibrium coordinates (SI), in the order of ``chainsim._generated.layout``.
     """
 
     def __init__(self, model, values, status, iterations, residual, q, r, theta):
@@ -73,7 +66,7 @@ class StaticResult(Mapping):
 
     @property
     def ok(self) -> bool:
-        return self.status in ("ok", "slipping")
+        return self.status in SOLVED
 
     def to_dict(self, checks: bool = False) -> dict:
         """Flat ``{name: value}`` of every output (and ``status``)."""
@@ -139,11 +132,11 @@ class BatchResult(Mapping):
 
     @property
     def status(self) -> np.ndarray:
-        return np.array(STATUS_NAMES, dtype=object)[self.status_code]
+        return np.array(layout.STATUS_NAMES, dtype=object)[self.status_code]
 
     @property
     def ok(self) -> np.ndarray:
-        return np.isin(self.status_code, (STATUS_NAMES.index("ok"), STATUS_NAMES.index("slipping")))
+        return np.isin(self.status_code, layout.SOLVED)
 
     def __getitem__(self, key):
         return self._values[key]
@@ -232,4 +225,5 @@ def solve(model: Model | None = None, *, tol=TOL, max_iter=MAX_ITER) -> StaticRe
 
 
 __all__ = ["solve", "solve_batch", "solve_columns", "StaticResult", "BatchResult", "STATUS",
+           "STATUS_HELP", "SOLVED",
            "batch_size", "layout"]

@@ -19,7 +19,7 @@ import numpy as np
 from .conditions import apply_presets
 from .insoles import CATALOGUE, with_insoles
 from .model import Model
-from .statics import StaticResult, solve_batch
+from .statics import SOLVED, StaticResult, solve_batch
 
 #: The sliders: parameter (per side) -> (description, low, high, step).
 CONTROLS = {
@@ -169,7 +169,7 @@ class Explorer:
         from .plot.skeleton import N_SEGMENTS, _VIEWS, segments
 
         status = getattr(self, "_status", "ok")
-        note = "" if status in ("ok", "slipping") else f"  [{status}: showing the last standing posture]"
+        note = "" if status in SOLVED else f"  [{status}: showing the last standing posture]"
         title = f"insole: {self.insole}{note}"
         if not hasattr(self, "_moving"):
             for ax, view in zip(self.axes, self.views):

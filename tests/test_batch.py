@@ -11,9 +11,8 @@ import pytest
 import chainsim as cs
 from chainsim.model import Model, columns
 from chainsim.outputs import OUTPUTS, PUBLIC
-from chainsim.statics import STATUS_HELP
+from chainsim.statics import SOLVED, STATUS_HELP
 
-OK_STATUSES = ("ok", "slipping")
 
 SIX = [
     Model(),
@@ -83,7 +82,7 @@ def failing():
     """A model the solver cannot stand up, found through the API among demanding ones."""
     for m in DEMANDING:
         r = cs.solve(m)
-        if r.status not in OK_STATUSES:
+        if r.status not in SOLVED:
             return m, r.status
     raise AssertionError("every demanding model stands: add one the solver cannot stand up")
 
@@ -135,7 +134,7 @@ def test_batch_result_is_a_mapping_of_public_outputs():
     for k in PUBLIC:
         assert b[k].shape == (3,)
     assert b.status.shape == b.iterations.shape == b.residual.shape == (3,)
-    assert list(b.ok) == [s in OK_STATUSES for s in b.status]
+    assert list(b.ok) == [s in SOLVED for s in b.status]
     assert set(b.status) <= set(STATUS_HELP)
 
 
@@ -201,7 +200,7 @@ def test_a_failing_point_is_flagged_and_does_not_stop_the_batch(failing):
     for k in OUTPUTS:                          # NaN in that point's outputs only
         assert np.isnan(b[k][2]), k
     for i in (0, 1, 3, 4, 5, 6):
-        assert b.status[i] in OK_STATUSES, (i, b.status[i])
+        assert b.status[i] in SOLVED, (i, b.status[i])
         for k in PUBLIC:
             assert np.isfinite(b[k][i]), (i, k)
     # and the others are exactly what they are alone
@@ -220,7 +219,7 @@ def test_iteration_limit_flags_exactly_the_points_that_need_more():
     """Capping the iterations below what some points need: those points, and only those,
     report ``not_converged`` with NaN outputs; the rest are unchanged bit for bit."""
     full = cs.solve_batch(SIX)
-    assert all(s in OK_STATUSES for s in full.status)
+    assert all(s in SOLVED for s in full.status)
     needs = full.iterations
     assert needs.min() < needs.max(), "the models all need the same number of iterations"
     cap = int(np.sort(needs)[len(needs) // 2 - 1])

@@ -47,7 +47,7 @@ def test_touchdown_starts_at_zero_force_and_momentum_balances():
     """The ground's impulse minus the weight's is the body's change of vertical momentum
     (p_z = (M v)[pelvis z], the whole body's linear momentum), within the step's O(h) error."""
     from chainsim import dynamics as D
-    from chainsim.core import layout as L
+    from chainsim._generated import layout as L
     from chainsim.core.dynamics import eom
 
     r = impact(None, "running_heel_strike", record_s=2e-4)       # every step recorded

@@ -83,7 +83,8 @@ def test_each_joint_carries_its_spring_moment(result):
 def test_equilibrium_is_stable(result):
     """A minimum of the energy: the Hessian is positive definite (status ok) and the energy
     rises for random small displacements of the coordinates."""
-    from chainsim.core import energy, layout
+    from chainsim._generated import layout
+    from chainsim.core import energy
 
     w = energy.new_work()
     q0 = np.zeros(layout.NQ)

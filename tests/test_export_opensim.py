@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from chainsim.core import energy as E
-from chainsim.core import layout as L
+from chainsim._generated import layout as L
 from chainsim.core.dynamics import eom
 from chainsim.export.mjcf import _P
 from chainsim.model import Model

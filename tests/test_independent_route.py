@@ -23,7 +23,8 @@ import numpy as np
 import pytest
 import scipy.optimize
 
-from chainsim.core import energy, layout, solver
+from chainsim._generated import layout
+from chainsim.core import energy, solver
 from conftest import solved
 
 CASES = {

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import chainsim as cs
-from chainsim.core import layout as L
+from chainsim._generated import layout as L
 from chainsim.core import energy, solver, symmetry
 from chainsim.core.energy import MIRROR
 from conftest import solved

@@ -16,7 +16,7 @@ import xarray as xr  # noqa: E402
 
 import chainsim as cs  # noqa: E402
 from chainsim import plot  # noqa: E402
-from chainsim.core.layout import NQ  # noqa: E402
+from chainsim._generated.layout import NQ  # noqa: E402
 from chainsim.plot.skeleton import N_SEGMENTS  # noqa: E402
 from conftest import gid  # noqa: E402
 

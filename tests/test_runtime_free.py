@@ -108,7 +108,8 @@ def test_kernels_compile_without_reference_counting():
     without the cache, so the code is compiled and can be inspected)."""
     code = """
 import numpy as np
-from chainsim.core import energy, layout
+from chainsim._generated import layout
+from chainsim.core import energy
 from chainsim.pack import pack
 s = pack({})[0][layout.SIDE_OFFSET[0]:layout.SIDE_OFFSET[0] + layout.NS].copy()
 w = energy.new_work()

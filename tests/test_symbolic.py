@@ -17,7 +17,7 @@ import sympy as sp
 
 from chainsim import arch
 from chainsim._generated import model as gen
-from chainsim.core import layout as L
+from chainsim._generated import layout as L
 from chainsim.core import passive
 from chainsim.pack import pack
 from chainsim.symbolic import chain as ch
@@ -133,6 +133,13 @@ def test_generated_module_is_up_to_date(sources):
                                  "`python -m chainsim.symbolic.codegen`"
     else:
         assert _differences(_load(new), _load(committed)) == []
+
+
+def test_generated_layout_is_up_to_date():
+    """The array boundary's offsets, slots and statuses are what boundary.py declares (plain
+    text: no sympy in it, so it does not depend on the sympy version)."""
+    assert codegen.layout_source() == codegen.LAYOUT_TARGET.read_text(), (
+        "chainsim/_generated/layout.py is stale: run `python -m chainsim.symbolic.codegen`")
 
 
 def test_generated_module_matches_numerically(sources):

@@ -9,11 +9,12 @@ import numpy as np
 
 from .jit import jit, jit_parallel
 from .energy import side, total_energy
-from .layout import DRIVEN, G_FRICTION, NQ, NR, Q_LEFT, Q_RIGHT, S_DRIVE
-from .outputs import (
-    NGLOBAL_OUT, NOUT, NSIDE_OUT, O_DRIVE_M, O_FRICTION, O_GRF, O_TOE_DRIVE_M, fill_outputs,
+from .._generated.layout import (
+    DRIVEN, G_FRICTION, NDRV, NGLOBAL_OUT, NO_CONTACT, NOUT, NQ, NR, NSIDE_OUT, O_DRIVE_M,
+    O_FRICTION, O_GRF, O_TOE_DRIVE_M, OK, Q_LEFT, Q_RIGHT, S_DRIVE, DRV_FLAG, SLIPPING,
 )
-from .solver import NO_CONTACT, OK, SLIPPING, new_workspace, solve
+from .outputs import fill_outputs
+from .solver import new_workspace, solve
 
 #: a foot carrying less than this share of body weight has lost contact
 MIN_FOOT_LOAD = 0.01
@@ -69,7 +70,7 @@ def drive_moments(q, r, theta, ws, out):
     any_drive = False
     for k in range(2):
         for j in range(len(DRIVEN)):
-            if side(theta, k)[S_DRIVE + 2 * j] != 0.0:
+            if side(theta, k)[S_DRIVE + NDRV * j + DRV_FLAG] != 0.0:
                 any_drive = True
     if any_drive:
         total_energy(q, r, theta, w, g, H)
@@ -77,7 +78,7 @@ def drive_moments(q, r, theta, ws, out):
         o = NGLOBAL_OUT + k * NSIDE_OUT
         q0 = Q_LEFT if k == 0 else Q_RIGHT
         for j, field in ((0, O_DRIVE_M), (1, O_TOE_DRIVE_M)):
-            driven = side(theta, k)[S_DRIVE + 2 * j] != 0.0
+            driven = side(theta, k)[S_DRIVE + NDRV * j + DRV_FLAG] != 0.0
             out[o + field] = g[q0 + DRIVEN[j]] if driven else 0.0
 
 

@@ -26,13 +26,15 @@ from .chain import (
     wrench_terms,
 )
 from .jit import jit, jit_alloc, jit_inline
-from .layout import (
-    ANKLE, ARCH, C_HEEL_M, C_MT1, COM_POINTS, CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_LUMBAR_K,
-    G_MASS, G_PELVIS_MASS, G_TRUNK, G_UPRIGHT_K, HIP_ADD, NB, NCF, NCHAIN, NCONTACT, NKP, NL, NLUM,
-    NPOINTS, NQ, NR, NS, NTP, NTRUNK, P_ANKLE, P_FASCIA_ORIGIN, P_FASCIA_PULLEY, P_FF_ANCHOR,
-    P_HEEL, P_MT1, P_NAVICULAR, Q_LEFT, Q_LUMBAR, Q_RIGHT, R_ANKLE, R_HIP, R_LUMBAR_BEND,
-    R_LUMBAR_EXT, S_ANCHOR, S_ARCH, S_CONTACT, S_FASCIA, S_KIN, S_KNEG, S_KPOS, S_MASS, S_REST,
-    SIDE_OFFSET, TOE,
+from .._generated.layout import (
+    ANCHOR_FOREFOOT, ANCHOR_HEEL, ANCHOR_K, ANCHOR_LATERAL, ANKLE, ARCH, ARCH_A, ARCH_C1,
+    ARCH_C2, ARCH_C3, ARCH_RHO, CF_COMPLIANCE, CF_K, CF_NORMAL, CF_OFFSET, COM_POINTS,
+    CONTACT_POINTS, C_HEEL_M, C_MT1, FASCIA_K, FASCIA_LENGTH, FASCIA_RADIUS, G_BALANCE_K,
+    G_GRAVITY, G_LUMBAR_K, G_MASS, G_PELVIS_MASS, G_TRUNK, G_UPRIGHT_K, HIP_ADD, LUMBAR_BEND,
+    LUMBAR_EXT, NB, NCF, NCHAIN, NCONTACT, NKP, NL, NLUM, NPOINTS, NQ, NR, NS, NTP, NTRUNK,
+    P_ANKLE, P_FASCIA_ORIGIN, P_FASCIA_PULLEY, P_FOREFOOT_ANCHOR, P_HEEL, P_MT1, P_NAVICULAR,
+    Q_LEFT, Q_LUMBAR, Q_RIGHT, R_ANKLE, R_HIP, R_LUMBAR_BEND, R_LUMBAR_EXT, SIDE_OFFSET,
+    S_ANCHOR, S_ARCH, S_CONTACT, S_FASCIA, S_KIN, S_KNEG, S_KPOS, S_MASS, S_REST, TOE,
 )
 from .passive import KNEE_LIMIT_C, KNEE_LIMIT_QREF, LEG_FALISSE, LEG_LIMIT5, LUMBAR_FALISSE
 
@@ -160,8 +162,8 @@ def centre_of_mass(theta, w, mirrored=False):
 def contact_state(s, c, p):
     """Penetration of contact ``c`` of a side block ``s`` at world point ``p``, and its normal."""
     b = S_CONTACT + NCF * c
-    nx, ny, nz = s[b], s[b + 1], s[b + 2]
-    pen = s[b + 3] - (nx * p[0] + ny * p[1] + nz * p[2])
+    nx, ny, nz = s[b + CF_NORMAL], s[b + CF_NORMAL + 1], s[b + CF_NORMAL + 2]
+    pen = s[b + CF_OFFSET] - (nx * p[0] + ny * p[1] + nz * p[2])
     return pen, nx, ny, nz
 
 
@@ -190,7 +192,8 @@ def joint_spring(s, k, qk, setpoint):
         d2 += p2
     if k == ARCH:
         a = S_ARCH
-        pe, p1, p2 = arch(x, s[a], s[a + 1], s[a + 2], s[a + 3], s[a + 4])
+        pe, p1, p2 = arch(x, s[a + ARCH_A], s[a + ARCH_RHO], s[a + ARCH_C1], s[a + ARCH_C2],
+                          s[a + ARCH_C3])
         e += pe
         d1 += p1
         d2 += p2
@@ -199,8 +202,9 @@ def joint_spring(s, k, qk, setpoint):
 
 #: The friction anchors: the heel (held in its support plane) and the forefoot (held sideways),
 #: the point each holds, and the contact whose support plane and load it follows.
-ANCHOR_POINTS = (P_HEEL, P_FF_ANCHOR)
+ANCHOR_POINTS = (P_HEEL, P_FOREFOOT_ANCHOR)
 ANCHOR_CONTACTS = (C_HEEL_M, C_MT1)
+ANCHOR_AT = (ANCHOR_HEEL, ANCHOR_FOREFOOT)     # where each anchor's point is packed
 
 
 @jit
@@ -215,11 +219,11 @@ def anchor(s, a, p, f, dirs, coefs):
     -------
     energy, number of curvature terms
     """
-    kt = s[S_ANCHOR + 9]
+    kt = s[S_ANCHOR + ANCHOR_K]
     b = S_CONTACT + NCF * ANCHOR_CONTACTS[a]
-    n = s[b:b + 3]
-    t = s[S_ANCHOR + 6:S_ANCHOR + 9]
-    p0 = s[S_ANCHOR + 3 * a:S_ANCHOR + 3 * a + 3]
+    n = s[b + CF_NORMAL:b + CF_NORMAL + 3]
+    t = s[S_ANCHOR + ANCHOR_LATERAL:S_ANCHOR + ANCHOR_LATERAL + 3]
+    p0 = s[S_ANCHOR + ANCHOR_AT[a]:S_ANCHOR + ANCHOR_AT[a] + 3]
     nd = 2 if a == 0 else 1
     for i in range(3):
         dirs[0, i] = t[i]
@@ -245,7 +249,7 @@ def contact_forces(s, points, out, f, dirs, coefs):
     for c in range(NCONTACT):
         pen, nx, ny, nz = contact_state(s, c, points[CONTACT_POINTS[c]])
         b = S_CONTACT + NCF * c
-        d1 = contact(pen, s[b + 4], s[b + 5])[1] if s[b + 4] > 0.0 else 0.0
+        d1 = contact(pen, s[b + CF_K], s[b + CF_COMPLIANCE])[1] if s[b + CF_K] > 0.0 else 0.0
         out[c, 0] = d1 * nx
         out[c, 1] = d1 * ny
         out[c, 2] = d1 * nz
@@ -293,13 +297,13 @@ def _leg_energy(theta, w, c, gravity, bx, by, g, H):
     # unilateral normal contacts: E(pen), pen = offset - n.p
     for ci in range(NCONTACT):
         b = S_CONTACT + NCF * ci
-        if s[b + 4] == 0.0:
+        if s[b + CF_K] == 0.0:
             continue
         pt = CONTACT_POINTS[ci]
         pen, nx, ny, nz = contact_state(s, ci, points[pt])
         if pen <= 0.0:
             continue
-        e, d1, d2 = contact(pen, s[b + 4], s[b + 5])
+        e, d1, d2 = contact(pen, s[b + CF_K], s[b + CF_COMPLIANCE])
         v += e
         _point_force(F, T, M, fs, points[pt], LEG_POINT_LAST[pt], -d1 * nx, -d1 * ny, -d1 * nz)
         d[0], d[1], d[2] = nx, ny, nz
@@ -307,7 +311,7 @@ def _leg_energy(theta, w, c, gravity, bx, by, g, H):
         kt[m] = d2
         m += 1
     # friction anchors (loaded regions only)
-    if s[S_ANCHOR + 9] > 0.0:
+    if s[S_ANCHOR + ANCHOR_K] > 0.0:
         f, dirs, coefs = w.f, w.dirs, w.coefs
         for a in range(2):
             pt = ANCHOR_POINTS[a]
@@ -339,8 +343,8 @@ def fascia_state(s, points, toe):
     d0, d1, d2 = p[0] - o[0], p[1] - o[1], p[2] - o[2]
     length = math.sqrt(d0 * d0 + d1 * d1 + d2 * d2)
     # the windlass: toe dorsiflexion wraps the fascia round the metatarsal head
-    stretch = length + s[S_FASCIA + 2] * toe - s[S_FASCIA + 1]
-    tension = s[S_FASCIA] * stretch * stretch if stretch > 0.0 else 0.0
+    stretch = length + s[S_FASCIA + FASCIA_RADIUS] * toe - s[S_FASCIA + FASCIA_LENGTH]
+    tension = s[S_FASCIA + FASCIA_K] * stretch * stretch if stretch > 0.0 else 0.0
     return stretch, tension, length, d0 / length, d1 / length, d2 / length
 
 
@@ -352,7 +356,7 @@ def _fascia(s, w, c, g, m):
     adds the windlass to ``g`` and its curvature terms to ``w.U`` from column ``m`` on;
     returns the energy and the new number of columns.
     """
-    kf = s[S_FASCIA]
+    kf = s[S_FASCIA + FASCIA_K]
     if kf == 0.0:
         return 0.0, m
     axes, origins, points, qc = w.axes[c], w.origins[c], w.points[c], w.qc[c]
@@ -369,11 +373,11 @@ def _fascia(s, w, c, g, m):
     f[0], f[1], f[2] = -f[0], -f[1], -f[2]
     add_force(points[P_FASCIA_ORIGIN], la, f, F, T, M)
     toe = NB + TOE
-    g[gmap[toe]] += tension * s[S_FASCIA + 2]
+    g[gmap[toe]] += tension * s[S_FASCIA + FASCIA_RADIUS]
     # stiffness along the fascia (with the windlass) and the tension's transverse stiffness
     d[0], d[1], d[2] = u0, u1, u2
     pair_jacobian(points[P_FASCIA_ORIGIN], la, points[P_FASCIA_PULLEY], lb, d, toe,
-                  s[S_FASCIA + 2], axes, origins, gsign, U, m)
+                  s[S_FASCIA + FASCIA_RADIUS], axes, origins, gsign, U, m)
     kt[m] = k2
     m += 1
     dirs = w.dirs
@@ -497,8 +501,8 @@ def total_energy(q, r, theta, w, g, H, mirrored=False):
             x = qc[NB + k] - s[S_REST + k] - shift[c, k]
             tone = s[S_KPOS + k] if x >= 0.0 else s[S_KNEG + k]   # one_sided_spring's curvature
             B[q0 + k, ri] = -sg * tone
-    B[Q_LUMBAR, R_LUMBAR_EXT] = -theta[G_LUMBAR_K]
-    B[Q_LUMBAR + 1, R_LUMBAR_BEND] = -theta[G_LUMBAR_K + 1]
+    B[Q_LUMBAR + LUMBAR_EXT, R_LUMBAR_EXT] = -theta[G_LUMBAR_K + LUMBAR_EXT]
+    B[Q_LUMBAR + LUMBAR_BEND, R_LUMBAR_BEND] = -theta[G_LUMBAR_K + LUMBAR_BEND]
     return v
 
 

@@ -14,30 +14,28 @@ from .energy import (
     kinematics, side,
 )
 from .jit import jit
-from .layout import (
-    ANKLE, C_HEEL_L, C_HEEL_M, C_MID, C_MT1, C_MT5, C_TOE, COM_POINTS, CONTACT_POINTS, G_GRAVITY,
-    G_HAT_MASS, G_MASS, G_PELVIS_MASS, HIP_FLEX, KNEE_FLEX, NB, NCF, NCONTACT, P_ANKLE,
-    P_DORSUM, P_FF_ANCHOR, P_HEEL, P_HIP, P_KNEE, P_MT1, P_NAVICULAR, Q_LUMBAR, R_ANKLE, R_HIP,
-    R_LUMBAR_BEND, R_LUMBAR_EXT, S_ANCHOR, S_CONTACT, S_FOOT, S_MASS, TOE,
+from .._generated.layout import (
+    ANCHOR_FOREFOOT, ANCHOR_HEEL, ANKLE, CF_NORMAL, COM_POINTS, CONTACT_POINTS, C_HEEL_L,
+    C_HEEL_M, C_MID, C_MT1, C_MT5, C_TOE, G_GRAVITY, G_HAT_MASS, G_MASS, G_PELVIS_MASS, HIP_FLEX,
+    KNEE_FLEX, NB, NCF, NCONTACT, P_ANKLE, P_DORSUM, P_FOREFOOT_ANCHOR, P_HEEL, P_HIP, P_KNEE,
+    P_MT1, P_NAVICULAR, Q_LUMBAR, R_ANKLE, R_HIP, R_LUMBAR_BEND, R_LUMBAR_EXT, S_ANCHOR,
+    S_CONTACT, S_FOOT, S_MASS, TOE,
+)
+from .._generated.layout import (
+    NGLOBAL_OUT, NSIDE_OUT, O_AHI, O_ANKLE_DF, O_ANKLE_DF_M, O_ANKLE_F, O_ARCH, O_ARCH_HEIGHT,
+    O_COM_AP, O_COM_ML, O_COP_AP, O_COP_ML, O_FASCIA, O_FOREFOOT, O_FOREFOOT_SHARE, O_FRICTION,
+    O_GRF, O_HEEL_SHARE, O_HIP_ADD, O_HIP_ADD_M, O_HIP_F, O_HIP_FLEX, O_HIP_FLEX_M,
+    O_HIP_HEIGHT, O_HIP_ROT, O_HIP_ROT_M, O_KNEE_ADD_M, O_KNEE_F, O_KNEE_FLEX, O_KNEE_FLEX_M,
+    O_KNEE_ROT, O_KNEE_ROT_M, O_KNEE_VAL, O_L5S1_F, O_LLD, O_LORDOSIS, O_LUMBAR_BEND,
+    O_LUMBAR_ROT, O_MIDFOOT_SHARE, O_NAV_DROP, O_OBLIQUITY, O_PELVIS_ROT, O_REARFOOT,
+    O_RESID_ANKLE, O_RESID_HIP, O_RESID_KNEE, O_R_ANKLE, O_R_HIP, O_R_LUMBAR_BEND,
+    O_R_LUMBAR_EXT, O_SUBTALAR, O_TIBIAL_ROT, O_TILT, O_TOE, O_TOE_SHARE, O_TOTAL_FX,
+    O_TOTAL_FY, O_TOTAL_FZ, O_TOTAL_M, O_TRUNK_LEAN,
 )
 
-# per-side fields (chainsim.outputs names them)
-(O_SUBTALAR, O_REARFOOT, O_NAV_DROP, O_ARCH_HEIGHT, O_TIBIAL_ROT, O_KNEE_FLEX, O_KNEE_VAL,
- O_KNEE_ROT, O_HIP_FLEX, O_HIP_ADD, O_HIP_ROT, O_ANKLE_DF, O_ARCH, O_FOREFOOT, O_GRF, O_COP_ML,
- O_COP_AP, O_HEEL_SHARE, O_FOREFOOT_SHARE, O_MIDFOOT_SHARE, O_ANKLE_F, O_KNEE_F, O_HIP_F,
- O_KNEE_ADD_M, O_KNEE_FLEX_M, O_KNEE_ROT_M, O_HIP_ADD_M, O_HIP_FLEX_M, O_HIP_ROT_M, O_ANKLE_DF_M,
- O_FRICTION, O_HIP_HEIGHT, O_DRIVE_M, O_RESID_ANKLE, O_RESID_KNEE, O_RESID_HIP, O_TOE,
- O_TOE_SHARE, O_FASCIA, O_AHI, O_TOE_DRIVE_M) = range(41)
-NSIDE_OUT = 41
-# global fields
-(O_TILT, O_OBLIQUITY, O_PELVIS_ROT, O_LLD, O_LORDOSIS, O_LUMBAR_BEND, O_LUMBAR_ROT, O_L5S1_F,
- O_TRUNK_LEAN, O_TOTAL_FX, O_TOTAL_FY, O_TOTAL_FZ, O_TOTAL_M, O_R_ANKLE, O_R_HIP, O_R_LUMBAR_EXT,
- O_R_LUMBAR_BEND, O_COM_AP, O_COM_ML) = range(19)
-NGLOBAL_OUT = 19
-NOUT = NGLOBAL_OUT + 2 * NSIDE_OUT
 
 #: contact rows of ``contact_forces`` and the leg points where they act
-FORCE_POINTS = CONTACT_POINTS + (P_HEEL, P_FF_ANCHOR)
+FORCE_POINTS = CONTACT_POINTS + (P_HEEL, P_FOREFOOT_ANCHOR)
 NFORCE = NCONTACT + 2
 
 
@@ -144,7 +142,8 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
         cop_y += cf[row, 2] * points[CONTACT_POINTS[row], 1]
     inv = 1.0 / fn if fn > 0.0 else 0.0
     out[O_GRF] = (fn + cf[NCONTACT, 2] + cf[NCONTACT + 1, 2]) / mg
-    axis_y = 0.5 * (s[S_ANCHOR + 1] + s[S_ANCHOR + 4])      # the foot's long axis
+    # the foot's long axis (the anchors' y)
+    axis_y = 0.5 * (s[S_ANCHOR + ANCHOR_HEEL + 1] + s[S_ANCHOR + ANCHOR_FOREFOOT + 1])
     out[O_COP_ML] = -(cop_y * inv - axis_y)                 # + medial (toward -y here)
     out[O_COP_AP] = cop_x * inv - ankle_ref[0]
     out[O_HEEL_SHARE] = (cf[C_HEEL_M, 2] + cf[C_HEEL_L, 2]) * inv
@@ -159,7 +158,7 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
         tx += cf[row, 0]
         ty += cf[row, 1]
         tz += cf[row, 2]
-    fn = tx * s[b] + ty * s[b + 1] + tz * s[b + 2]
+    fn = tx * s[b + CF_NORMAL] + ty * s[b + CF_NORMAL + 1] + tz * s[b + CF_NORMAL + 2]
     ft2 = max(0.0, tx * tx + ty * ty + tz * tz - fn * fn)
     out[O_FRICTION] = math.sqrt(ft2) / fn if fn > 0.0 else 0.0
     # external loads on the part below each joint (ground and weights)

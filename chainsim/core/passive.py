@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layout import NL, NLUM
+from .._generated.layout import NL, NLUM
 
 # k1, k2, k3, k4, theta1, theta2, sign  -- Falisse et al. 2019 (REFERENCES.md §4)
 _HIP_FLEX = (-2.44, 5.05, 1.51, -21.88, -0.6981, 1.81, 1.0)

@@ -20,11 +20,14 @@ from .energy import (
 )
 from .jit import jit, jit_alloc
 from .linalg import cho_solve, cho_solve5, cholesky, lu_solve_small
-from .layout import (
-    ANKLE, C_HEEL_M, C_MT1, CONTACT_POINTS, G_BALANCE_K, G_GRAVITY, G_HAT_MASS, G_LUMBAR_K, G_MASS, G_TRUNK,
-    G_UPRIGHT_K, HIP_ADD, NCF, NCONTACT, NQ, NR, Q_LEFT, Q_LUMBAR, Q_RIGHT, R_ANKLE, R_HIP,
-    R_LUMBAR_BEND, R_LUMBAR_EXT, S_ARCH, S_CONTACT, S_DRIVE, S_FOOT, S_KIN, S_REST, TOE, DRIVEN,
-    ARCH, SUBTALAR, FOREFOOT, NB, P_FASCIA_ORIGIN, P_FASCIA_PULLEY, S_FASCIA,
+from .._generated.layout import (
+    ANKLE, ARCH, ARCH_A, ARCH_C1, ARCH_C2, ARCH_C3, ARCH_RHO, CF_COMPLIANCE, CF_K,
+    CONTACT_POINTS, C_HEEL_M, C_MT1, DRIVEN, DRV_ANGLE, DRV_FLAG, FASCIA_K, FASCIA_RADIUS,
+    FOREFOOT, G_BALANCE_K, G_GRAVITY, G_HAT_MASS, G_LUMBAR_K, G_MASS, G_TRUNK, G_UPRIGHT_K,
+    HIP_ADD, KP_HIP_Y, NB, NCF, NCONTACT, NDRV, NONFINITE, NOT_CONVERGED, NQ, NR, OK,
+    P_FASCIA_ORIGIN, P_FASCIA_PULLEY, Q_LEFT, Q_LUMBAR, Q_RIGHT, R_ANKLE, R_HIP, R_LUMBAR_BEND,
+    R_LUMBAR_EXT, STALLED, SUBTALAR, S_ARCH, S_CONTACT, S_DRIVE, S_FASCIA, S_FOOT, S_KIN, S_REST,
+    TOE, TP_HAT_CX, UNBALANCED, UNSTABLE,
 )
 from .symmetry import (
     ANTISYMMETRIC_SETPOINTS, expand, reduce_matrix, reduce_rows, reduce_vector, subspace,
@@ -33,10 +36,6 @@ from .._generated.model import LEG_POINT_LAST, arch, contact
 
 assert NR + 1 == 5, "_postural_step solves g and the NR columns of dg/dr with cho_solve5"
 
-# status codes (chainsim.statics.STATUS names them)
-OK, NOT_CONVERGED, NONFINITE, UNSTABLE, NO_CONTACT, STALLED, SLIPPING, UNBALANCED = range(8)
-STATUS_NAMES = ("ok", "not_converged", "nonfinite", "unstable", "no_contact", "stalled",
-                "slipping", "unbalanced")
 
 # an indefinite Hessian is shifted by at least this share of its largest diagonal entry (the
 # usual scale of a first Levenberg-Marquardt shift, tau max(a_ii): Madsen, Nielsen & Tingleff
@@ -64,7 +63,8 @@ POSTURAL_SLACK = 1.0       # force residual (body weights) a postural step may l
 def _arch_guess(s, moment):
     """Arch angle (from its rest) at which the arch law of side block ``s`` carries ``moment``."""
     a = S_ARCH
-    A, rho, c1, c2, c3 = s[a], s[a + 1], s[a + 2], s[a + 3], s[a + 4]
+    A, rho, c1, c2, c3 = (s[a + ARCH_A], s[a + ARCH_RHO], s[a + ARCH_C1], s[a + ARCH_C2],
+                          s[a + ARCH_C3])
     if not (A > 0.0 and c1 > 0.0):
         return 0.0
     x = 0.0
@@ -120,7 +120,7 @@ def initial_guess(theta, w, q, r, loaded=False, mirrored=False):
         s = side(theta, k)
         best = np.inf
         for c in range(NCONTACT):
-            if s[S_CONTACT + NCF * c + 4] > 0.0:
+            if s[S_CONTACT + NCF * c + CF_K] > 0.0:
                 pen, nx, ny, nz = contact_state(s, c, points[1 + k, CONTACT_POINTS[c]])
                 best = min(best, -pen / nz)
         lift[k] = -best if best < np.inf else 0.0
@@ -129,15 +129,15 @@ def initial_guess(theta, w, q, r, loaded=False, mirrored=False):
     _place(theta, q, r, lift)
     r[R_ANKLE] = -0.5 * (pitch[0] + pitch[1])
     # the lumbar tone set to hold the trunk upright against its weight
-    hat = theta[G_HAT_MASS] * theta[G_GRAVITY] * theta[G_TRUNK + 6]     # moment about L5/S1
+    hat = theta[G_HAT_MASS] * theta[G_GRAVITY] * theta[G_TRUNK + TP_HAT_CX]     # moment about L5/S1
     r[R_LUMBAR_EXT] = hat / theta[G_LUMBAR_K]
     for k in range(2):
         s = side(theta, k)
         # toes at their rest angle when that lifts them (clawed toes hang off the floor)
         q[(Q_LEFT if k == 0 else Q_RIGHT) + TOE] = max(s[S_REST + TOE], 0.0)
         for j in range(len(DRIVEN)):
-            if s[S_DRIVE + 2 * j] != 0.0:
-                q[(Q_LEFT if k == 0 else Q_RIGHT) + DRIVEN[j]] = s[S_DRIVE + 2 * j + 1]
+            if s[S_DRIVE + NDRV * j + DRV_FLAG] != 0.0:
+                q[(Q_LEFT if k == 0 else Q_RIGHT) + DRIVEN[j]] = s[S_DRIVE + NDRV * j + DRV_ANGLE]
     if loaded:
         _settle(theta, w, q, r, lift, nk)
 
@@ -146,7 +146,7 @@ def initial_guess(theta, w, q, r, loaded=False, mirrored=False):
 def _place(theta, q, r, lift):
     """Pelvis height and roll that lower each foot ``k`` by ``lift[k]`` (less the preload),
     with the legs and trunk kept vertical (the hip and lumbar setpoints follow)."""
-    hw = side(theta, 0)[S_KIN + 1] + side(theta, 1)[S_KIN + 1]
+    hw = side(theta, 0)[S_KIN + KP_HIP_Y] + side(theta, 1)[S_KIN + KP_HIP_Y]
     q[2] = 0.5 * (lift[0] + lift[1]) - PRELOAD
     roll = math.asin(max(-0.5, min(0.5, (lift[0] - lift[1]) / hw)))
     q[4] = roll
@@ -187,22 +187,22 @@ def _settle(theta, w, q, r, lift, nk):
                 b = S_CONTACT + NCF * ci
                 pt = CONTACT_POINTS[ci]
                 pen, d[0], d[1], d[2] = contact_state(s, ci, points[pt])
-                if s[b + 4] == 0.0 or pen <= 0.0:
+                if s[b + CF_K] == 0.0 or pen <= 0.0:
                     continue
-                _, d1, d2 = contact(pen, s[b + 4], s[b + 5])
+                _, d1, d2 = contact(pen, s[b + CF_K], s[b + CF_COMPLIANCE])
                 for a in range(3):
                     u[a] = point_entry(points[pt], LEG_POINT_LAST[pt], d, SETTLE[a], axes,
                                        origins, gsign)
                 _settle_term(u, -d1, d2, gr, h)
-            if s[S_FASCIA] > 0.0:
+            if s[S_FASCIA + FASCIA_K] > 0.0:
                 stretch, _, _, d[0], d[1], d[2] = fascia_state(s, points, q[q0 + TOE])
                 if stretch > 0.0:
-                    _, d1, d2 = contact(stretch, s[S_FASCIA], 0.0)
+                    _, d1, d2 = contact(stretch, s[S_FASCIA + FASCIA_K], 0.0)
                     for a in range(3):
                         u[a] = pair_entry(points[P_FASCIA_ORIGIN], LEG_POINT_LAST[P_FASCIA_ORIGIN],
                                           points[P_FASCIA_PULLEY], LEG_POINT_LAST[P_FASCIA_PULLEY],
-                                          d, SETTLE[a], NB + TOE, s[S_FASCIA + 2], axes, origins,
-                                          gsign)
+                                          d, SETTLE[a], NB + TOE, s[S_FASCIA + FASCIA_RADIUS],
+                                          axes, origins, gsign)
                     _settle_term(u, d1, d2, gr, h)
             for a in (1, 2):
                 i = SETTLE[a] - NB
@@ -248,7 +248,7 @@ def _fixed(theta, i):
     for k in range(2):
         for j in range(len(DRIVEN)):
             if i == (Q_LEFT if k == 0 else Q_RIGHT) + DRIVEN[j]:
-                return side(theta, k)[S_DRIVE + 2 * j] != 0.0
+                return side(theta, k)[S_DRIVE + NDRV * j + DRV_FLAG] != 0.0
     return False
 
 

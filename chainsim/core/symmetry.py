@@ -17,7 +17,7 @@ import math
 
 from .energy import MIRROR
 from .jit import jit
-from .layout import (
+from .._generated.layout import (
     G_TRUNK, NB, NL, NQ, NS, Q_LEFT, Q_LUMBAR, Q_RIGHT, R_HIP, R_LUMBAR_BEND, SIDE_OFFSET,
 )
 from .._generated.model import TRUNK_PARAMS

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import layout as L
+from .._generated import layout as L
 from ..core.dynamics import eom
 from ..core.energy import LEFT, RIGHT, TRUNK
 from ..model import Model, columns
@@ -106,7 +106,7 @@ def to_mjcf(model: Model | None = None, path=None, *, timestep: float = 2e-4,
         s = th[L.SIDE_OFFSET[side_k]:L.SIDE_OFFSET[side_k] + L.NS]
         k = s[L.S_KPOS + j]
         if j == L.ARCH:
-            k += s[L.S_ARCH] * s[L.S_ARCH + 1] ** 2 * s[L.S_ARCH + 2]
+            k += s[L.S_ARCH + L.ARCH_A] * s[L.S_ARCH + L.ARCH_RHO] ** 2 * s[L.S_ARCH + L.ARCH_C1]
         return k, s[L.S_DAMPING + j]
 
     out = ['<mujoco model="chainsim">',

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import layout as L
+from .._generated import layout as L
 from ..core.dynamics import eom
 from ..core.energy import LEFT, RIGHT, TRUNK
 from .mjcf import _COORD, _P, theta_of

@@ -56,8 +56,7 @@ def evaluate(spec, params: dict, threads: int | None = None) -> dict:
 
 
 def _impacts(spec, params, threads) -> dict:
-    from ..dynamics import impact_scalars
-    from .store import IMPACT_STATUS_HELP
+    from ..dynamics import IMPACT_STATUS_HELP, impact_scalars
 
     opts = dict(spec.impact)
     r = impact_scalars(params, opts.pop("preset"), threads=threads, **opts)

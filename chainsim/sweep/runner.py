@@ -6,14 +6,13 @@ import sys
 
 import numpy as np
 
-from ..statics import STATUS_HELP
+from ..statics import SOLVED, STATUS_HELP
 from . import execute
 from .designs import Layout
 from .spec import DEFAULT_CHUNK, SpecError, SweepSpec, load_spec
 from .store import (FLAG_MEANINGS, IMPACT_FLAG_MEANINGS, IMPACT_STATUS_HELP, MemoryTarget,
                     flag_meanings, open_store)
 
-_SOLVED = ("ok", "slipping")
 
 
 def run(spec, store=None, *, scheduler=None, threads: int | None = None,
@@ -126,7 +125,7 @@ def summary(ds) -> str:
 
 def _summary(c: dict) -> str:
     total = sum(c.values())
-    solved = sum(c.get(s, 0) for s in _SOLVED)
+    solved = sum(c.get(s, 0) for s in SOLVED)
     lines = [f"{total:,} points: {solved:,} solved, {total - solved:,} failed"
              + (" (by cause below)" if solved < total else "")]
     causes = IMPACT_STATUS_HELP if tuple(c) == IMPACT_FLAG_MEANINGS else STATUS_HELP
@@ -134,7 +133,7 @@ def _summary(c: dict) -> str:
         if c[name] and name != "ok":
             why = causes.get(name, "not computed yet (run the sweep again to finish it)")
             lines.append(f"  {name:16s}{c[name]:>10,}  {why}"
-                         + (" (counted as solved)" if name in _SOLVED else ""))
+                         + (" (counted as solved)" if name in SOLVED else ""))
     return "\n".join(lines)
 
 

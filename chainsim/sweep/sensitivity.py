@@ -12,7 +12,8 @@ import numpy as np
 
 from ..model import Model
 from ..outputs import OUTPUTS
-from ..statics import MAX_ITER, TOL
+from ..dynamics import IMPACT_SOLVED
+from ..statics import MAX_ITER, SOLVED, TOL
 from . import execute
 from .checks import _scalars
 from .spec import DEFAULT_CHUNK, SensitivitySpec, _tables, load_sensitivity
@@ -21,8 +22,8 @@ from .store import flag_meanings
 
 def _solved(spec) -> list:
     """The status codes of solved points."""
-    return [flag_meanings(spec).index(s) - 1 for s in ("ok", "slipping")
-            if s in flag_meanings(spec)]
+    names = flag_meanings(spec)
+    return [names.index(s) - 1 for s in (IMPACT_SOLVED if spec.kind == "impact" else SOLVED)]
 
 
 def _attrs(spec, o) -> dict:

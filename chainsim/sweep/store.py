@@ -23,6 +23,7 @@ import numpy as np
 
 from ..outputs import OUTPUTS
 from ..params import REGISTRY
+from ..dynamics import IMPACT_STATUS_HELP
 from ..statics import STATUS
 from . import categories
 from .designs import Layout
@@ -32,12 +33,7 @@ PROGRESS = "sweep_progress"
 #: status codes of a result: the solver's, plus -1 for a point not computed yet
 FLAG_MEANINGS = ("not_computed",) + tuple(STATUS[i] for i in sorted(STATUS))
 FLAG_VALUES = np.arange(-1, len(STATUS), dtype=np.int8)
-#: an impact's statuses (:func:`chainsim.dynamics.impact_scalars`), in code order from 0
-IMPACT_STATUS_HELP = {
-    "ok": "the impact was integrated to its end",
-    "singular": "the integrator's Newton matrix was singular",
-    "nonfinite": "the integration met a non-finite number",
-}
+#: an impact's statuses, in code order from 0, and -1 for an impact not computed yet
 IMPACT_FLAG_MEANINGS = ("not_computed",) + tuple(IMPACT_STATUS_HELP)
 
 

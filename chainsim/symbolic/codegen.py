@@ -1,7 +1,8 @@
 """Write the symbolic chain and energy elements as a module of numba functions.
 
 Run ``python -m chainsim.symbolic.codegen`` (or ``make generate``) after changing
-``chain.py`` or ``energies.py``; it rewrites ``chainsim/_generated/model.py``.  The tests
+``chain.py``, ``energies.py`` or ``boundary.py``; it rewrites ``chainsim/_generated/model.py``
+(kinematics and energy elements) and ``chainsim/_generated/layout.py`` (the array boundary).  The tests
 regenerate the source and compare it with the committed file.
 """
 
@@ -162,10 +163,167 @@ def source() -> str:
     return "\n".join(lines) + "\n"
 
 
+# --- the array boundary (chainsim/symbolic/boundary.py -> chainsim/_generated/layout.py) ---------
+
+LAYOUT_TARGET = TARGET.with_name("layout.py")
+
+
+def _fields(prefix, fields, names, lines, doc):
+    """Offsets of a block's fields and their records' parts; returns the block's size."""
+    off = 0
+    for f in fields:
+        name = f"{prefix}_{f.name.upper()}"
+        names[name] = off
+        shape = f"{f.count} x N{f.record.prefix}" if f.record and f.count > 1 else str(f.size)
+        doc.append(f"    {name:<22}{off:>4}  [{shape}] {f.unit}: {f.meaning}".rstrip())
+        if f.record is not None:
+            _record(f.record, names, doc)
+        off += f.size
+    return off
+
+
+def _record(rec, names, doc):
+    width = f"N{rec.prefix}"
+    if width in names:
+        return
+    o = 0
+    for part, w, meaning in rec.parts:
+        name = f"{rec.prefix}_{part.upper()}"
+        names[name] = o
+        if len(rec.parts) <= 8:
+            doc.append(f"        {name:<18}{o:>4}  [{w}] {meaning}".rstrip())
+        o += w
+    if len(rec.parts) > 8:
+        doc.append(f"        {rec.prefix}_<PARAM>: one offset per entry, in that order")
+    names[width] = o
+
+
+def _slots(slots, prefix, names, doc, offset_note):
+    for i, s in enumerate(slots):
+        names[f"{prefix}_{s.name.upper()}"] = i
+        key = s.key or "(internal)"
+        doc.append(f"    {prefix + '_' + s.name.upper():<22}{i:>4}  {key} [{s.unit}]")
+    doc.append(f"    ({offset_note})")
+
+
+def layout_source() -> str:
+    """Return the generated layout module's source text."""
+    from . import boundary as bd
+
+    names: dict[str, object] = {}
+    doc: list[str] = []
+
+    def put(name, value):
+        assert name not in names, f"the layout names {name} twice"
+        names[name] = value
+
+    # coordinates
+    nb, nl, nlum = len(ch.BASE), len(ch.LEG), len(ch.LUMBAR)
+    for k, v in (("NB", nb), ("NL", nl), ("NLUM", nlum), ("NCHAIN", nb + nl),
+                 ("NTRUNK", nb + nlum), ("Q_LUMBAR", nb), ("Q_LEFT", nb + nlum),
+                 ("Q_RIGHT", nb + nlum + nl), ("NQ", nb + nlum + 2 * nl)):
+        put(k, v)
+    assert len(bd.LEG_COORDINATES) == nl
+    for i, c in enumerate(bd.LEG_COORDINATES):
+        put(c, i)
+    assert len(bd.LUMBAR_COORDINATES) == nlum
+    for i, c in enumerate(bd.LUMBAR_COORDINATES):
+        put(c, i)
+    put("DRIVEN", tuple(bd.LEG_COORDINATES.index(c) for c in bd.DRIVEN))
+    for i, c in enumerate(bd.SETPOINTS):
+        put(c, i)
+    put("NR", len(bd.SETPOINTS))
+    # leg points and contacts
+    points = [n for n, _ in ch.LEG_POINTS]
+    for i, p in enumerate(points):
+        put(f"P_{p.upper()}", i)
+    put("NPOINTS", len(points))
+    put("CONTACT_NAMES", tuple(p for _, p in bd.CONTACTS))
+    for i, (c, _) in enumerate(bd.CONTACTS):
+        put(c, i)
+    put("NCONTACT", len(bd.CONTACTS))
+    put("CONTACT_POINTS", tuple(points.index(p) for _, p in bd.CONTACTS))
+    mass_parts = next(f.record for f in bd.SIDE[1] if f.name == "mass").parts
+    put("COM_POINTS", tuple(points.index(f"{part}_com") for part, _, _ in mass_parts))
+    # packed blocks
+    blocks = {}
+    for label, (prefix, fields) in (("global", bd.GLOBAL), ("side", bd.SIDE)):
+        block_names: dict[str, int] = {}
+        doc.append(f"{label.capitalize()} block ({prefix}_*, offsets in the block):")
+        blocks[prefix] = _fields(prefix, fields, block_names, [], doc)
+        for k, v in block_names.items():
+            put(k, v)
+        doc.append("")
+    ng, ns = blocks["G"], blocks["S"]
+    put("NG", ng)
+    put("NS", ns)
+    put("SIDE_OFFSET", (ng, ng + ns))
+    put("NP", ng + 2 * ns)
+    # raw outputs
+    doc.append("Static outputs, global slots (O_*), then per leg the side slots (O_*):")
+    out_names: dict[str, int] = {}
+    _slots(bd.GLOBAL_OUTPUTS, "O", out_names, doc, "global slots: columns 0 .. NGLOBAL_OUT - 1")
+    side_names: dict[str, int] = {}
+    _slots(bd.SIDE_OUTPUTS, "O", side_names, doc,
+           "side slots: column NGLOBAL_OUT + k NSIDE_OUT + O_*, k = 0 left, 1 right")
+    for k, v in {**out_names, **side_names}.items():
+        put(k, v)
+    assert len(out_names) + len(side_names) == len(bd.GLOBAL_OUTPUTS) + len(bd.SIDE_OUTPUTS), \
+        "a global and a side output share a name"
+    put("NGLOBAL_OUT", len(bd.GLOBAL_OUTPUTS))
+    put("NSIDE_OUT", len(bd.SIDE_OUTPUTS))
+    put("NOUT", len(bd.GLOBAL_OUTPUTS) + 2 * len(bd.SIDE_OUTPUTS))
+    put("GLOBAL_OUTPUTS", tuple((s.key, s.unit, s.meaning) for s in bd.GLOBAL_OUTPUTS))
+    put("SIDE_OUTPUTS", tuple((s.key, s.unit, s.meaning) for s in bd.SIDE_OUTPUTS))
+    doc.append("")
+    doc.append("Impact channels (R_*), one row per recorded step:")
+    rec_names: dict[str, int] = {}
+    _slots(bd.IMPACT_CHANNELS, "R", rec_names, doc, "SI in the kernel: N, m, m/s^2, J")
+    for k, v in rec_names.items():
+        put(k, v)
+    put("NREC", len(bd.IMPACT_CHANNELS))
+    put("IMPACT_CHANNELS", tuple((s.key, s.unit, s.meaning) for s in bd.IMPACT_CHANNELS))
+    # statuses
+    doc.append("")
+    for label, prefix, statuses in (("Static", "", bd.STATIC_STATUSES),
+                                    ("Impact", "IMPACT_", bd.IMPACT_STATUSES)):
+        doc.append(f"{label} status codes ({prefix or ''}*; + counts as solved):")
+        for i, s in enumerate(statuses):
+            put(f"{prefix}{s.name.upper()}", i)
+            doc.append(f"    {i}  {s.name}{' +' if s.solved else ''}")
+        put(f"{prefix}STATUS_NAMES", tuple(s.name for s in statuses))
+        put(f"{prefix}STATUS_HELP", tuple(s.help for s in statuses))
+        put(f"{prefix}SOLVED", tuple(i for i, s in enumerate(statuses) if s.solved))
+    lines = [
+        '"""Generated by ``python -m chainsim.symbolic.codegen`` from chainsim/symbolic/boundary.py',
+        "-- do not edit by hand.  Regenerate with ``make generate``.",
+        "",
+        "The flat arrays that cross the boundary of the compiled core.  A model packs into one",
+        "float64 vector ``theta`` (SI units) of length ``NP``:",
+        "",
+        "    [ global block (NG) | left side block (NS) | right side block (NS) ]",
+        "",
+        "Both side blocks describe a *left* leg: the right side is given, and solved, in the",
+        "mirror image of the world (y -> -y), so one code path serves both.  The coordinate",
+        "vector ``q`` (length ``NQ``) is [pelvis (NB) | lumbar (NLUM) | left leg (NL) | right leg",
+        "(NL)].  A field's part is read as ``s[S_FIELD + PART]`` (``s[S_CONTACT + NCF * c +",
+        "CF_K]`` for a record of contact ``c``).",
+        "",
+        *doc,
+        '"""',
+        "# fmt: off",
+        "# ruff: noqa",
+        "",
+    ]
+    for k, v in names.items():
+        lines.append(f"{k} = {v!r}")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None) -> int:
-    text = source()
-    TARGET.write_text(text)
-    print(f"wrote {TARGET} ({len(text.splitlines())} lines)")
+    for target, text in ((TARGET, source()), (LAYOUT_TARGET, layout_source())):
+        target.write_text(text)
+        print(f"wrote {target} ({len(text.splitlines())} lines)")
     return 0
 
 

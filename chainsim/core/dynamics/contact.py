@@ -23,9 +23,9 @@ import math
 from ..._generated.model import LEG_POINT_LAST, contact
 from ..energy import LEFT, RIGHT, side
 from ..jit import jit
-from ..layout import (
-    CONTACT_POINTS, G_FRICTION, NCF, NCONTACT, S_CONTACT, S_CUSHION_DAMPING, S_SHEAR,
-    S_TISSUE_DAMPING,
+from ..._generated.layout import (
+    CF_COMPLIANCE, CF_K, CF_NORMAL, CF_OFFSET, CONTACT_POINTS, G_FRICTION, NCF, NCONTACT,
+    SHEAR_DAMPING, SHEAR_K, S_CONTACT, S_CUSHION_DAMPING, S_SHEAR, S_TISSUE_DAMPING,
 )
 
 #: Compression of a cushioning layer over which its damper engages (m; assumption).
@@ -104,8 +104,8 @@ def _contact_forces(theta, points, V, axes, origins, gmap, gsign, anchors, cforc
         k = ch - 1
         s = side(theta, k)
         alpha = s[S_TISSUE_DAMPING] if damping else 0.0
-        kt = s[S_SHEAR]
-        ct = s[S_SHEAR + 1] if damping else 0.0
+        kt = s[S_SHEAR + SHEAR_K]
+        ct = s[S_SHEAR + SHEAR_DAMPING] if damping else 0.0
         for ci in range(NCONTACT):
             cforce[k, ci, 0] = 0.0
             cforce[k, ci, 1] = 0.0
@@ -113,15 +113,15 @@ def _contact_forces(theta, points, V, axes, origins, gmap, gsign, anchors, cforc
             cnormal[k, ci] = 0.0
             cslip[k, ci] = 0.0
             b = S_CONTACT + NCF * ci
-            kn = s[b + 4]
+            kn = s[b + CF_K]
             if kn == 0.0:
                 continue
             pt = CONTACT_POINTS[ci]
             last = LEG_POINT_LAST[pt]
             p0, p1, p2 = points[ch, pt, 0], points[ch, pt, 1], points[ch, pt, 2]
             # energy.contact_state
-            nx, ny, nz = s[b], s[b + 1], s[b + 2]
-            pen = s[b + 3] - (nx * p0 + ny * p1 + nz * p2)
+            nx, ny, nz = s[b + CF_NORMAL], s[b + CF_NORMAL + 1], s[b + CF_NORMAL + 2]
+            pen = s[b + CF_OFFSET] - (nx * p0 + ny * p1 + nz * p2)
             if pen <= 0.0:
                 continue
             # rigid.point_velocity
@@ -129,12 +129,12 @@ def _contact_forces(theta, points, V, axes, origins, gmap, gsign, anchors, cforc
             vp1 = V[ch, last, 4] + V[ch, last, 2] * p0 - V[ch, last, 0] * p2
             vp2 = V[ch, last, 5] + V[ch, last, 0] * p1 - V[ch, last, 1] * p0
             pend = -(nx * vp0 + ny * vp1 + nz * vp2)               # penetration rate
-            _, fel, kel = contact(pen, kn, s[b + 5])
+            _, fel, kel = contact(pen, kn, s[b + CF_COMPLIANCE])
             # the layer's damper engages over its first millimetre of compression (x_c = its
             # share of the penetration): no jump in force at touchdown (assumption)
             cc = s[S_CUSHION_DAMPING + ci] if damping else 0.0
             if cc != 0.0:
-                cc *= min(1.0, fel * s[b + 5] / CUSHION_RAMP)
+                cc *= min(1.0, fel * s[b + CF_COMPLIANCE] / CUSHION_RAMP)
             fn = fel * (1.0 + alpha * pend) + cc * pend
             if fn <= 0.0:
                 continue
@@ -199,15 +199,15 @@ def _update_anchors(theta, points, anchors, cnormal, tmp):
     for ch in (LEFT, RIGHT):
         k = ch - 1
         s = side(theta, k)
-        kt = s[S_SHEAR]
+        kt = s[S_SHEAR + SHEAR_K]
         for ci in range(NCONTACT):
             b = S_CONTACT + NCF * ci
             pt = CONTACT_POINTS[ci]
             p0, p1, p2 = points[ch, pt, 0], points[ch, pt, 1], points[ch, pt, 2]
             # energy.contact_state
-            nx, ny, nz = s[b], s[b + 1], s[b + 2]
-            pen = s[b + 3] - (nx * p0 + ny * p1 + nz * p2)
-            if s[b + 4] == 0.0 or pen <= 0.0:
+            nx, ny, nz = s[b + CF_NORMAL], s[b + CF_NORMAL + 1], s[b + CF_NORMAL + 2]
+            pen = s[b + CF_OFFSET] - (nx * p0 + ny * p1 + nz * p2)
+            if s[b + CF_K] == 0.0 or pen <= 0.0:
                 anchors[k, ci, 0] = math.nan
                 anchors[k, ci, 1] = math.nan
                 anchors[k, ci, 2] = math.nan

@@ -23,10 +23,11 @@ import numpy as np
 from ..._generated.model import LEG_POINT_LAST
 from ..energy import LEFT, RIGHT, TRUNK, kinematics, new_work, side
 from ..jit import jit, jit_alloc
-from ..layout import (
-    G_GRAVITY, G_HAT_INERTIA, G_HAT_MASS, G_PELVIS_INERTIA, G_PELVIS_MASS, NB, NCHAIN, NCONTACT,
-    NQ, NTRUNK, P_FF_COM, P_MTP, P_RF_COM, P_SHANK_COM, P_THIGH_COM, S_INERTIA, S_MASS,
-    S_TOES_MASS,
+from ..._generated.layout import (
+    G_GRAVITY, G_HAT_INERTIA, G_HAT_MASS, G_PELVIS_INERTIA, G_PELVIS_MASS, INERTIA_FOREFOOT,
+    INERTIA_REARFOOT, INERTIA_SHANK, INERTIA_THIGH, INERTIA_TOES, MASS_FOREFOOT, MASS_REARFOOT,
+    MASS_SHANK, MASS_THIGH, NB, NCHAIN, NCONTACT, NINERTIA, NQ, NTRUNK, P_FOREFOOT_COM, P_MTP,
+    P_REARFOOT_COM, P_SHANK_COM, P_THIGH_COM, S_INERTIA, S_MASS, S_TOES_MASS,
 )
 from . import rigid
 from .contact import _contact_forces
@@ -85,18 +86,20 @@ def _body_inertias(theta, fr, pts, Ib, c):
     for ch in (LEFT, RIGHT):
         s = side(theta, ch - 1)
         p = pts[ch]
-        rigid.body_inertia(s[S_MASS], p[P_THIGH_COM], fr[ch, 1], s[S_INERTIA:S_INERTIA + 3],
-                           Ib[ch, THIGH])
-        rigid.body_inertia(s[S_MASS + 1], p[P_SHANK_COM], fr[ch, 2],
-                           s[S_INERTIA + 3:S_INERTIA + 6], Ib[ch, SHANK])
-        rigid.body_inertia(s[S_MASS + 2], p[P_RF_COM], fr[ch, 4], s[S_INERTIA + 6:S_INERTIA + 9],
-                           Ib[ch, REARFOOT])
+        inertia = s[S_INERTIA:S_INERTIA + NINERTIA]
+        rigid.body_inertia(s[S_MASS + MASS_THIGH], p[P_THIGH_COM], fr[ch, 1],
+                           inertia[INERTIA_THIGH:INERTIA_THIGH + 3], Ib[ch, THIGH])
+        rigid.body_inertia(s[S_MASS + MASS_SHANK], p[P_SHANK_COM], fr[ch, 2],
+                           inertia[INERTIA_SHANK:INERTIA_SHANK + 3], Ib[ch, SHANK])
+        rigid.body_inertia(s[S_MASS + MASS_REARFOOT], p[P_REARFOOT_COM], fr[ch, 4],
+                           inertia[INERTIA_REARFOOT:INERTIA_REARFOOT + 3], Ib[ch, REARFOOT])
         mt = s[S_TOES_MASS]
-        mf = s[S_MASS + 3] - mt
+        mf = s[S_MASS + MASS_FOREFOOT] - mt
         for i in range(3):        # forefoot CoM moved so that forefoot + toes weigh as before
-            c[i] = (s[S_MASS + 3] * p[P_FF_COM, i] - mt * p[P_MTP, i]) / mf
-        rigid.body_inertia(mf, c, fr[ch, 5], s[S_INERTIA + 9:S_INERTIA + 12], Ib[ch, FOREFOOT])
-        rigid.body_inertia(mt, p[P_MTP], fr[ch, 6], s[S_INERTIA + 12:S_INERTIA + 15],
+            c[i] = (s[S_MASS + MASS_FOREFOOT] * p[P_FOREFOOT_COM, i] - mt * p[P_MTP, i]) / mf
+        rigid.body_inertia(mf, c, fr[ch, 5], inertia[INERTIA_FOREFOOT:INERTIA_FOREFOOT + 3],
+                           Ib[ch, FOREFOOT])
+        rigid.body_inertia(mt, p[P_MTP], fr[ch, 6], inertia[INERTIA_TOES:INERTIA_TOES + 3],
                            Ib[ch, TOES])
 
 

@@ -19,9 +19,9 @@ from ..._generated.model import LEG_POINT_LAST, contact, falisse
 from ..chain import add_pair_stiffness
 from ..energy import LEFT, RIGHT, fascia_state, joint_spring, side
 from ..jit import jit
-from ..layout import (
-    ARCH, FOREFOOT, G_LUMBAR_DAMPING, G_LUMBAR_K, NB, NL, NLUM, P_FASCIA_ORIGIN,
-    P_FASCIA_PULLEY, Q_LEFT, Q_LUMBAR, Q_RIGHT, S_DAMPING, S_FASCIA, TOE,
+from ..._generated.layout import (
+    ARCH, FASCIA_K, FASCIA_RADIUS, FOREFOOT, G_LUMBAR_DAMPING, G_LUMBAR_K, NB, NL, NLUM,
+    P_FASCIA_ORIGIN, P_FASCIA_PULLEY, Q_LEFT, Q_LUMBAR, Q_RIGHT, S_DAMPING, S_FASCIA, TOE,
 )
 from ..passive import LUMBAR_FALISSE
 from .rigid import add_point_force
@@ -99,11 +99,11 @@ def fascia_energy(theta, ws):
     w = ws.w
     for ch in (LEFT, RIGHT):
         s = side(theta, ch - 1)
-        if s[S_FASCIA] == 0.0:
+        if s[S_FASCIA + FASCIA_K] == 0.0:
             continue
         stretch = fascia_state(s, w.points[ch], w.qc[ch, NB + TOE])[0]
         if stretch > 0.0:
-            e += contact(stretch, s[S_FASCIA], 0.0)[0]
+            e += contact(stretch, s[S_FASCIA + FASCIA_K], 0.0)[0]
     return e
 
 
@@ -122,7 +122,7 @@ def _fascia_forces(theta, points, qc, axes, origins, gmap, gsign, fext, f, u, Jm
     """``fascia_forces`` on the workspace's arrays (``eom._evaluate``)."""
     for ch in (LEFT, RIGHT):
         s = side(theta, ch - 1)
-        kf = s[S_FASCIA]
+        kf = s[S_FASCIA + FASCIA_K]
         if kf == 0.0:
             continue
         pts = points[ch]
@@ -135,10 +135,10 @@ def _fascia_forces(theta, points, qc, axes, origins, gmap, gsign, fext, f, u, Jm
         f[0], f[1], f[2] = tension * u0, tension * u1, tension * u2
         add_point_force(pts[P_FASCIA_ORIGIN], f, fext[ch, la])
         q0 = Q_LEFT if ch == LEFT else Q_RIGHT
-        rhs[q0 + TOE] -= tension * s[S_FASCIA + 2]
+        rhs[q0 + TOE] -= tension * s[S_FASCIA + FASCIA_RADIUS]
         if jac:
             k2 = contact(stretch, kf, 0.0)[2]
             f[0], f[1], f[2] = u0, u1, u2
             add_pair_stiffness(pts[P_FASCIA_ORIGIN], la, pts[P_FASCIA_PULLEY], lb, f, cq * k2,
-                               NB + TOE, s[S_FASCIA + 2], axes[ch], origins[ch], u,
+                               NB + TOE, s[S_FASCIA + FASCIA_RADIUS], axes[ch], origins[ch], u,
                                gmap[ch], gsign[ch], Jm)

@@ -36,9 +36,12 @@ import numpy as np
 from ..._generated.model import LEG_POINT_LAST, TRUNK_POINT_LAST
 from ..energy import LEFT, RIGHT, TRUNK, contact_state, kinematics, side
 from ..jit import jit, jit_alloc, jit_parallel
-from ..layout import (
-    G_HAT_MASS, G_PELVIS_MASS, G_GRAVITY, NB, NQ, P_ANKLE, P_HEEL, P_MT1, P_NAVICULAR,
-    S_MASS, COM_POINTS, HIP_FLEX, KNEE_FLEX, ANKLE, NCONTACT, CONTACT_POINTS,
+from ..._generated.layout import (
+    ANKLE, COM_POINTS, CONTACT_POINTS, G_GRAVITY, G_HAT_MASS, G_PELVIS_MASS, HIP_FLEX,
+    IMPACT_NONFINITE, IMPACT_OK, IMPACT_SINGULAR, KNEE_FLEX, NB, NCONTACT, NQ, P_ANKLE, P_HEEL,
+    P_MT1, P_NAVICULAR, R_ACC_SACRUM, R_ACC_SHANK_L, R_ACC_SHANK_R, R_ANKLE_L, R_ANKLE_R,
+    R_ARCH_L, R_ARCH_R, R_ENERGY, R_GRF_L, R_GRF_R, R_HIP_L, R_HIP_R, R_KNEE_L, R_KNEE_R, R_L5S1,
+    S_MASS,
 )
 from ..linalg import cho_solve, cholesky
 from . import eom, rigid
@@ -48,13 +51,11 @@ from .tree import FIRST, ltl_factor, ltl_solve
 
 IMPLICIT, RK4 = 0, 1
 
-#: Recorded channels of ``simulate`` (one row per recorded step), SI units.
-(R_GRF_L, R_GRF_R, R_ANKLE_L, R_KNEE_L, R_HIP_L, R_ANKLE_R, R_KNEE_R, R_HIP_R, R_L5S1,
- R_ARCH_L, R_ARCH_R, R_ACC_SHANK_L, R_ACC_SHANK_R, R_ACC_SACRUM, R_ENERGY) = range(15)
-NREC = 15
-
-#: Status codes of ``simulate``.
-OK, SINGULAR, NONFINITE = 0, 1, 2
+#: Recorded channels (``R_*``, the generated layout) of each leg, left and right
+GRF_CHANNELS, ARCH_CHANNELS = (R_GRF_L, R_GRF_R), (R_ARCH_L, R_ARCH_R)
+ANKLE_CHANNELS, KNEE_CHANNELS, HIP_CHANNELS = (R_ANKLE_L, R_ANKLE_R), (R_KNEE_L, R_KNEE_R), (
+    R_HIP_L, R_HIP_R)
+SHANK_CHANNELS = (R_ACC_SHANK_L, R_ACC_SHANK_R)
 
 #: Chain coordinate at which each joint's reaction is read (the first coordinate of the joint:
 #: its force part is the force across the joint onto everything below it).
@@ -206,12 +207,12 @@ def _record(theta, qdd, arch0, row, points, gmap, gsign, S, Ib, V, A, F, fext, q
         grf = 0.0
         for ci in range(cforce.shape[1]):
             grf += cforce[k, ci, 2]
-        row[R_GRF_L + k] = grf
-        row[R_ANKLE_L + 3 * k] = _norm3(F, ch, ANKLE_AT)
-        row[R_KNEE_L + 3 * k] = _norm3(F, ch, KNEE_AT)
-        row[R_HIP_L + 3 * k] = _norm3(F, ch, HIP_AT)
-        row[R_ARCH_L + k] = arch0[k] - _arch_sag(points, ch)
-        row[R_ACC_SHANK_L + k] = _vertical_acceleration(V, A, points, ch,
+        row[GRF_CHANNELS[k]] = grf
+        row[ANKLE_CHANNELS[k]] = _norm3(F, ch, ANKLE_AT)
+        row[KNEE_CHANNELS[k]] = _norm3(F, ch, KNEE_AT)
+        row[HIP_CHANNELS[k]] = _norm3(F, ch, HIP_AT)
+        row[ARCH_CHANNELS[k]] = arch0[k] - _arch_sag(points, ch)
+        row[SHANK_CHANNELS[k]] = _vertical_acceleration(V, A, points, ch,
                                                         LEG_POINT_LAST[P_ANKLE], P_ANKLE)
     row[R_L5S1] = _norm3(F, TRUNK, L5S1_AT)
     row[R_ACC_SACRUM] = _vertical_acceleration(V, A, points, TRUNK, TRUNK_POINT_LAST[1], 1)
@@ -250,7 +251,8 @@ def simulate(theta, posture, q0, v0, h, nsteps, every, method, flags, ws, q, v, 
     Returns
     -------
     status : int
-        ``OK``, ``SINGULAR`` (a matrix not positive definite) or ``NONFINITE``; rows after a
+        ``IMPACT_OK``, ``IMPACT_SINGULAR`` (a matrix not positive definite) or
+        ``IMPACT_NONFINITE``; rows after a
         failure are NaN.
     """
     qn = np.empty(NQ)
@@ -272,7 +274,7 @@ def simulate(theta, posture, q0, v0, h, nsteps, every, method, flags, ws, q, v, 
         update_anchors(theta, ws)
     rec[:, :] = math.nan
     qrec[:, :] = math.nan
-    status = OK
+    status = IMPACT_OK
     # the workspace's arrays, unpacked once (see eom._evaluate)
     w = ws.w
     axes, origins, points, frames, qc, gmap, gsign = (w.axes, w.origins, w.points, w.frames, w.qc,
@@ -305,14 +307,14 @@ def simulate(theta, posture, q0, v0, h, nsteps, every, method, flags, ws, q, v, 
         else:
             ok = step_rk4(q, v, theta, posture, ws, flags, h, qn, vn, kk, tq, tv)
         if not ok:
-            status = SINGULAR
+            status = IMPACT_SINGULAR
             break
         finite = True
         for i in range(NQ):
             if not (math.isfinite(qn[i]) and math.isfinite(vn[i])):
                 finite = False
         if not finite:
-            status = NONFINITE
+            status = IMPACT_NONFINITE
             break
         for i in range(NQ):
             q[i] = qn[i]

@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from ..jit import jit
-from ..layout import NB, NL, NLUM, NQ, Q_LEFT, Q_LUMBAR, Q_RIGHT
+from ..._generated.layout import NB, NL, NLUM, NQ, Q_LEFT, Q_LUMBAR, Q_RIGHT
 
 
 def _first():
