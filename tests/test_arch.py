@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from chainsim import arch
+from chainsim.ker import ker_test
 from conftest import solved
 
 KER = arch.KER_ELONGATION_MM >= 2.0
@@ -13,7 +14,7 @@ KER = arch.KER_ELONGATION_MM >= 2.0
 
 @pytest.fixture(scope="module")
 def ker_intact():
-    return arch.ker_test(arch.KER_ELONGATION_MM[KER])
+    return ker_test(arch.KER_ELONGATION_MM[KER])
 
 
 def test_the_isolated_foot_reproduces_kers_curve(ker_intact):
@@ -26,7 +27,7 @@ def test_the_isolated_foot_reproduces_kers_curve(ker_intact):
 def test_cutting_the_fascia_gives_kers_second_curve_and_its_share(ker_intact):
     """With the fascia cut the foot follows Ker's fascia-cut curve within 15%; intact, the
     fascia carries part of the load at 8.8 mm (Ker: about 21%)."""
-    cut = arch.ker_test(arch.KER_ELONGATION_MM[KER], fascia_stiffness_scale=0.0)
+    cut = ker_test(arch.KER_ELONGATION_MM[KER], fascia_stiffness_scale=0.0)
     assert np.all(np.abs(cut / (arch.KER_CUT_KN[KER] * 1e3) - 1) < 0.15)
     share = 1 - cut[-1] / ker_intact[-1]
     assert 0.12 < share < 0.30
