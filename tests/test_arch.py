@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from chainsim import arch
+from chainsim import arch, arch_calibration
+from chainsim._generated import arch_calibration as committed
 from chainsim.ker import ker_test
 from conftest import solved
 
@@ -15,6 +16,23 @@ KER = arch.KER_ELONGATION_MM >= 2.0
 @pytest.fixture(scope="module")
 def ker_intact():
     return ker_test(arch.KER_ELONGATION_MM[KER])
+
+
+def test_the_committed_calibration_is_the_fit_bit_for_bit():
+    """chainsim/_generated/arch_calibration.py holds what the fit to Ker's curves gives, every
+    float bit for bit (the fit is deterministic), and arch uses those constants."""
+    fresh = arch_calibration.calibrate()
+    stale = [f"{name}: committed {getattr(committed, name, None)!r}, fit {value!r}"
+             for name, value in fresh.items() if getattr(committed, name, None) != value]
+    assert not stale, ("chainsim/_generated/arch_calibration.py is stale: run "
+                       "`python -m chainsim.arch_calibration`\n" + "\n".join(stale))
+    assert arch_calibration.source(fresh) == arch_calibration.TARGET.read_text()
+    assert np.array_equal(arch.LIGAMENT_C, fresh["LIGAMENT_C"])
+    assert arch.FASCIA_STIFFNESS_KER == fresh["FASCIA_STIFFNESS_KER"]
+    assert arch.FASCIA_SLACK == fresh["FASCIA_SLACK"]
+    assert arch.WINDLASS_RADIUS == fresh["WINDLASS_RADIUS"]
+    assert arch.ker_donor_stiffness() == fresh["KER_DONOR_STIFFNESS"]
+    assert arch.STIFFNESS_DEFAULT == fresh["STIFFNESS_DEFAULT"] == 179.5
 
 
 def test_the_isolated_foot_reproduces_kers_curve(ker_intact):
