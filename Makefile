@@ -22,6 +22,7 @@ test: $(STAMP)
 
 generate: $(STAMP)
 	$(BIN)/python -m chainsim.symbolic.codegen
+	$(BIN)/python -m chainsim.arch_calibration
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/static.py

@@ -16,8 +16,11 @@ the arch's horizontal elongation, intact and with the plantar fascia cut.  Here:
   radius chosen to shorten the arch by 3% per 20 deg (REFERENCES.md §3, KU Leuven foot model
   after Welte et al. 2018, doi 10.1098/rsif.2018.0270; C-code).
 
-:func:`ker_test` loads the model's own three-dimensional foot as Ker loaded his and returns its
-curve: the check of all of the above.
+The fits to Ker's curves and the windlass radius are computed once by
+:mod:`chainsim.arch_calibration` and committed in ``chainsim/_generated/arch_calibration.py``
+(regenerate with ``make generate``); this module only reads them.  :func:`chainsim.ker.ker_test`
+loads the model's own three-dimensional foot as Ker loaded his and returns its curve: the check
+of all of the above.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import geometry as geo
+from ._generated import arch_calibration as _cal
 
 GRAVITY = 9.81
 
@@ -88,27 +92,10 @@ def _rates(alpha, h=1e-6):
     return (truss_state(alpha + h) - truss_state(alpha - h)) / (2 * h)
 
 
-def _angle_at(span):
-    """Arch angle at which the truss's span has grown by ``span`` (foot lengths)."""
-    s0 = truss_state(0.0)[0]
-    lo, hi = -0.3, 0.8
-    for _ in range(100):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if truss_state(mid)[0] - s0 < span else (lo, mid)
-    return (lo + hi) / 2
-
-
 #: Linear rates at the unloaded arch: elongation (ARCH_RHO) and ankle drop (ARCH_LEVER, equal
 #: to the arch moment per unit tibial load by virtual work) per radian, in foot lengths.
 ARCH_RHO, _drop, _ = _rates(0.0)
 ARCH_LEVER = -_drop
-
-
-def _odd_fit(d, load):
-    """F(d) = c1 d + c2 d|d| + c3 d^3 (odd, monotone, smooth), least squares in relative error."""
-    a = np.stack([d, d * np.abs(d), d**3], axis=1) / load[:, None]
-    c, *_ = np.linalg.lstsq(a, np.ones(len(d)), rcond=None)
-    return c
 
 
 def odd_poly(c, d):
@@ -116,57 +103,35 @@ def odd_poly(c, d):
     return c[0] * d + c[1] * d * np.abs(d) + c[2] * d**3
 
 
-def _calibrate():
-    """Ligament law and fascia of Ker's foot, through the nonlinear truss.
-
-    The model's arch law is F(rho alpha) with moment lever * F on the arch joint; at Ker's
-    elongations the truss gives the arch angles and ankle drop rates that turn his tibial loads
-    into those moments.  The fascia (stiffness k, slack s0) is then fitted so that ligaments
-    plus fascia give the intact curve (least relative error from 2 mm).
-    """
-    keep = KER_ELONGATION_MM > 0
-    d = KER_ELONGATION_MM[keep] * 1e-3
-    alpha = np.array([_angle_at(x / KER_FOOT_LENGTH) for x in d])
-    rates = np.array([_rates(a) for a in alpha])
-    drop = -rates[:, 1]
-    lig = _odd_fit(ARCH_RHO * KER_FOOT_LENGTH * alpha, KER_CUT_KN[keep] * 1e3 * drop / ARCH_LEVER)
-    lig_load = odd_poly(lig, ARCH_RHO * KER_FOOT_LENGTH * alpha) * ARCH_LEVER / drop
-    stretch = np.array([truss_state(a)[2] for a in alpha]) - truss_state(0.0)[2]
-    intact = KER_INTACT_KN[keep] * 1e3
-    use = d >= 0.002
-    best = None
-    for s0 in np.linspace(0.0, 0.004, 401):            # m, on Ker's foot
-        x = np.maximum(KER_FOOT_LENGTH * stretch - s0, 0.0) ** 2 * rates[:, 2] / drop
-        r = (intact - lig_load)[use] / intact[use]
-        xr = x[use] / intact[use]
-        k = (xr @ r) / (xr @ xr)
-        err = np.sum((k * xr - r) ** 2)
-        if best is None or err < best[0]:
-            best = (err, k, s0)
-    return lig, best[1], best[2]
-
-
 #: Ligament law (Ker's fascia-cut curve; d in m, F in N), and the plantar fascia of Ker's foot:
 #: stiffness k (N/m^2: T = k s^2) and slack (m of stretch beyond its unloaded length).
-LIGAMENT_C, FASCIA_STIFFNESS_KER, FASCIA_SLACK = _calibrate()
+LIGAMENT_C = np.array(_cal.LIGAMENT_C)
+FASCIA_STIFFNESS_KER, FASCIA_SLACK = _cal.FASCIA_STIFFNESS_KER, _cal.FASCIA_SLACK
 #: Windlass radius per unit foot length: with an inextensible fascia, dorsiflexing the toes by
 #: WINDLASS_ANGLE shortens the heel-metatarsal span by WINDLASS_SHORTENING of its length.
-WINDLASS_RADIUS = (WINDLASS_SHORTENING * truss_state(0.0)[0] * _rates(0.0)[2]
-                   / (ARCH_RHO * WINDLASS_ANGLE))
+WINDLASS_RADIUS = _cal.WINDLASS_RADIUS
+#: Default arch stiffness (N/mm): Ker's donor foot (from Ker et al. 1987 through the truss),
+#: rounded to 0.1 N/mm.
+STIFFNESS_DEFAULT = _cal.STIFFNESS_DEFAULT
 
 
 def truss_load(alpha, fascia=1.0):
     """Tibial load (N) on Ker's foot (scale 1) at arch angle ``alpha``, through the truss."""
+    return _truss_load(alpha, fascia, LIGAMENT_C, FASCIA_STIFFNESS_KER, FASCIA_SLACK)
+
+
+def _truss_load(alpha, fascia, ligament_c, fascia_stiffness, fascia_slack):
+    """:func:`truss_load` with the ligament law and the fascia given (the calibration's)."""
     state, rates = truss_state(alpha), _rates(alpha)
-    moment = odd_poly(LIGAMENT_C, ARCH_RHO * KER_FOOT_LENGTH * np.asarray(alpha)) * ARCH_LEVER
-    stretch = KER_FOOT_LENGTH * (state[..., 2] - truss_state(0.0)[2]) - FASCIA_SLACK
-    moment = moment + fascia * FASCIA_STIFFNESS_KER * np.maximum(stretch, 0.0) ** 2 * rates[..., 2]
+    moment = odd_poly(ligament_c, ARCH_RHO * KER_FOOT_LENGTH * np.asarray(alpha)) * ARCH_LEVER
+    stretch = KER_FOOT_LENGTH * (state[..., 2] - truss_state(0.0)[2]) - fascia_slack
+    moment = moment + fascia * fascia_stiffness * np.maximum(stretch, 0.0) ** 2 * rates[..., 2]
     return moment / -rates[..., 1]
 
 
-def _secant(alpha, foot_length):
+def _secant(alpha, foot_length, load=truss_load):
     """Tibial load per vertical deflection (N/m) of Ker's foot at ``alpha``, ``foot_length``."""
-    return truss_load(alpha) / (foot_length * (truss_state(0.0)[1] - truss_state(alpha)[1]))
+    return load(alpha) / (foot_length * (truss_state(0.0)[1] - truss_state(alpha)[1]))
 
 
 def scale(stiffness_n_per_mm, body_mass, foot_length):
@@ -232,85 +197,14 @@ def side_constants(stiffness_n_per_mm, body_mass, foot_length, fascia_scale):
 
 def ker_donor_stiffness():
     """Secant vertical stiffness (N/mm) of Ker's own foot at half the donor's weight."""
+    return _donor_stiffness(truss_load)
+
+
+def _donor_stiffness(load):
+    """:func:`ker_donor_stiffness` of the foot whose tibial load is ``load(alpha)`` (N)."""
     f_half = KER_DONOR_MASS * GRAVITY / 2
     lo, hi = 0.0, 1.0
     for _ in range(60):
         mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if truss_load(mid) < f_half else (lo, mid)
-    return float(_secant((lo + hi) / 2, KER_FOOT_LENGTH) / 1e3)
-
-
-#: Default arch stiffness: Ker's donor foot (from Ker et al. 1987 through the truss above).
-STIFFNESS_DEFAULT = round(ker_donor_stiffness(), 1)
-
-
-def ker_test(elongation_mm=KER_ELONGATION_MM[1:], mass_kg=KER_DONOR_MASS,
-             stiffness_n_per_mm=STIFFNESS_DEFAULT, fascia_stiffness_scale=1.0):
-    """Load the model's isolated foot as Ker et al. 1987 loaded theirs.
-
-    The chain's left foot, with no muscles and no heel pad, stands with its heel on a fixed
-    support and its metatarsal heads on a roller; a vertical load on the upright tibia flattens
-    the arch.  For each arch angle the ankle angle and height that keep heel and metatarsal
-    heads on their supports are solved from the model's own kinematics, and the tibial load
-    follows from virtual work on the arch's ligaments and the plantar fascia:
-    F = dE/d(arch angle) / (drop of the ankle per arch angle).  Unlike :func:`truss`, nothing
-    here is linearised.
-
-    Parameters
-    ----------
-    elongation_mm : array_like
-        Horizontal elongations of the arch (heel to metatarsal heads) at which to report.
-    mass_kg, stiffness_n_per_mm : float
-        The subject whose foot is loaded (default: Ker's donor, with the default arch).
-    fascia_stiffness_scale : float
-        0 cuts the plantar fascia, as in Ker's second test.
-
-    Returns
-    -------
-    numpy.ndarray
-        Tibial load (N) at each elongation.
-    """
-    from scipy.optimize import brentq
-
-    from .core import energy
-    from ._generated import layout as L
-    from .pack import pack
-
-    theta = pack({"subject.mass_kg": mass_kg, "both.arch_stiffness_n_per_mm": stiffness_n_per_mm,
-                  "both.fascia_stiffness_scale": fascia_stiffness_scale})[0]
-    s = energy.side(theta, 0)
-    w = energy.new_work()
-    q = np.zeros(L.NQ)
-    heel_pt, mt_pt = L.P_HEEL, L.P_FOREFOOT_ANCHOR
-
-    def pose(alpha):
-        """Ankle angle and height with heel and metatarsal heads on their supports."""
-        q[L.Q_LEFT + L.ARCH] = alpha
-
-        def tilt(a):
-            q[L.Q_LEFT + L.ANKLE], q[2] = a, 0.0
-            energy.kinematics(q, theta, w)
-            p = w.points[1]
-            return p[mt_pt, 2] - p[heel_pt, 2]
-        a = brentq(tilt, -0.5, 0.5, xtol=1e-14)
-        tilt(a)
-        p = w.points[1]
-        q[2] = -p[heel_pt, 2]
-        energy.kinematics(q, theta, w)
-        p = w.points[1]
-        e = energy.joint_spring(s, L.ARCH, alpha, 0.0)[0]
-        stretch = energy.fascia_state(s, p, 0.0)[0]
-        e += s[L.S_FASCIA + L.FASCIA_K] * max(stretch, 0.0) ** 3 / 3
-        return p[mt_pt, 0] - p[heel_pt, 0], p[L.P_ANKLE, 2], e
-
-    span0 = pose(0.0)[0]
-
-    def load(alpha, h=1e-6):
-        (_, z1, e1), (_, z0, e0) = pose(alpha + h), pose(alpha - h)
-        return (e1 - e0) / (z0 - z1)
-
-    out = []
-    for d in np.atleast_1d(np.asarray(elongation_mm, float)) * 1e-3:
-        alpha = brentq(lambda a: pose(a)[0] - span0 - d, -0.05, 0.6, xtol=1e-14)
-        out.append(load(alpha))
-    return np.array(out)
+        lo, hi = (mid, hi) if load(mid) < f_half else (lo, mid)
+    return float(_secant((lo + hi) / 2, KER_FOOT_LENGTH, load) / 1e3)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from chainsim import arch
+from chainsim import arch, arch_calibration
+from chainsim._generated import arch_calibration as committed
+from chainsim.ker import ker_test
 from conftest import solved
 
 KER = arch.KER_ELONGATION_MM >= 2.0
@@ -13,7 +15,24 @@ KER = arch.KER_ELONGATION_MM >= 2.0
 
 @pytest.fixture(scope="module")
 def ker_intact():
-    return arch.ker_test(arch.KER_ELONGATION_MM[KER])
+    return ker_test(arch.KER_ELONGATION_MM[KER])
+
+
+def test_the_committed_calibration_is_the_fit_bit_for_bit():
+    """chainsim/_generated/arch_calibration.py holds what the fit to Ker's curves gives, every
+    float bit for bit (the fit is deterministic), and arch uses those constants."""
+    fresh = arch_calibration.calibrate()
+    stale = [f"{name}: committed {getattr(committed, name, None)!r}, fit {value!r}"
+             for name, value in fresh.items() if getattr(committed, name, None) != value]
+    assert not stale, ("chainsim/_generated/arch_calibration.py is stale: run "
+                       "`python -m chainsim.arch_calibration`\n" + "\n".join(stale))
+    assert arch_calibration.source(fresh) == arch_calibration.TARGET.read_text()
+    assert np.array_equal(arch.LIGAMENT_C, fresh["LIGAMENT_C"])
+    assert arch.FASCIA_STIFFNESS_KER == fresh["FASCIA_STIFFNESS_KER"]
+    assert arch.FASCIA_SLACK == fresh["FASCIA_SLACK"]
+    assert arch.WINDLASS_RADIUS == fresh["WINDLASS_RADIUS"]
+    assert arch.ker_donor_stiffness() == fresh["KER_DONOR_STIFFNESS"]
+    assert arch.STIFFNESS_DEFAULT == fresh["STIFFNESS_DEFAULT"] == 179.5
 
 
 def test_the_isolated_foot_reproduces_kers_curve(ker_intact):
@@ -26,7 +45,7 @@ def test_the_isolated_foot_reproduces_kers_curve(ker_intact):
 def test_cutting_the_fascia_gives_kers_second_curve_and_its_share(ker_intact):
     """With the fascia cut the foot follows Ker's fascia-cut curve within 15%; intact, the
     fascia carries part of the load at 8.8 mm (Ker: about 21%)."""
-    cut = arch.ker_test(arch.KER_ELONGATION_MM[KER], fascia_stiffness_scale=0.0)
+    cut = ker_test(arch.KER_ELONGATION_MM[KER], fascia_stiffness_scale=0.0)
     assert np.all(np.abs(cut / (arch.KER_CUT_KN[KER] * 1e3) - 1) < 0.15)
     share = 1 - cut[-1] / ker_intact[-1]
     assert 0.12 < share < 0.30
