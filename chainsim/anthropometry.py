@@ -1,6 +1,6 @@
 """Segment masses, centres of mass, inertias and lengths from body mass, height and sex.
 
-Source: de Leva 1996, J Biomech 29:1223-1230, Table 4 (REFERENCES.md §1), lengths scaled
+Source: de Leva 1996, J Biomech 29:1223-1230, Table 4 (docs/references.md §1), lengths scaled
 with stature from de Leva's reference subjects.  The foot is split into a rearfoot and a
 forefoot at the midtarsal joint (see ``foot_split``); the head, arms and trunk above the
 pelvis form one HAT segment.  All functions are vectorised over subjects.
@@ -17,7 +17,7 @@ REF_HEIGHT = np.array([1.741, 1.735])
 REF_MASS = np.array([73.0, 61.9])
 
 # de Leva 1996 Table 4: (mass share, CoM from the proximal end, r_sag, r_trans, r_long, length m)
-# columns: male, female.  Rows from REFERENCES.md §1; arm rows for the female and the arm
+# columns: male, female.  Rows from docs/references.md §1; arm rows for the female and the arm
 # lengths from de Leva's Table 4 as well (the same table).
 DE_LEVA = {
     "head": ((0.0694, 0.0668), (0.5976, 0.5894), (0.362, 0.330), (0.376, 0.359), (0.312, 0.318), (0.2033, 0.2002)),
@@ -36,11 +36,11 @@ BODY = ("head", "upper_trunk", "mid_trunk", "lower_trunk", "upper_arm", "forearm
         "thigh", "shank", "foot")
 PAIRED = ("upper_arm", "forearm", "hand", "thigh", "shank", "foot")
 #: Head length vertex -> C7 and its CoM from the vertex (de Leva Table 4, second head definition),
-#: and trunk length C7 -> mid-hip (REFERENCES.md §1): used to stack the head above the trunk.
+#: and trunk length C7 -> mid-hip (docs/references.md §1): used to stack the head above the trunk.
 HEAD_C7 = ((0.2429, 0.2437), (0.5002, 0.4841))
 TRUNK_C7 = (0.6033, 0.6148)
 
-# Pelvis landmarks, OpenSim gait2392 (REFERENCES.md §1, C-code) for a 1.75 m subject:
+# Pelvis landmarks, OpenSim gait2392 (docs/references.md §1, C-code) for a 1.75 m subject:
 HIP_HALF_WIDTH = 0.0835          # hip joint centres (-0.0707, -0.0661, +/-0.0835) m
 GAIT2392_HEIGHT = 1.75
 # lumbosacral joint: gait2392 back joint at (-0.1007, 0.0815, 0) in the same pelvis frame

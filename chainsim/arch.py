@@ -2,7 +2,7 @@
 
 The arch is a truss: the calcaneus and the forefoot hinge at the midtarsal joint, and the
 plantar fascia ties the heel to the toes under the metatarsal heads.  Ker et al. 1987 (Nature
-325:147; REFERENCES.md §3) loaded an amputated foot (heel pad removed) on the tibia and measured
+325:147; docs/references.md §3) loaded an amputated foot (heel pad removed) on the tibia and measured
 the arch's horizontal elongation, intact and with the plantar fascia cut.  Here:
 
 * the arch joint's ligaments follow Ker's *cut* curve,
@@ -13,7 +13,7 @@ the arch's horizontal elongation, intact and with the plantar fascia cut.  Here:
   (heel pinned, metatarsal heads rolling), solved without linearising, and scaled together to
   the subject's arch stiffness; a larger foot is Ker's foot scaled geometrically,
 * toe dorsiflexion wraps the fascia round the first metatarsal head (the windlass), with a
-  radius chosen to shorten the arch by 3% per 20 deg (REFERENCES.md §3, KU Leuven foot model
+  radius chosen to shorten the arch by 3% per 20 deg (docs/references.md §3, KU Leuven foot model
   after Welte et al. 2018, doi 10.1098/rsif.2018.0270; C-code).
 
 The fits to Ker's curves and the windlass radius are computed once by
@@ -39,9 +39,9 @@ KER_INTACT_KN = np.array([0, 0.05, 0.17, 0.37, 0.63, 1.00, 1.50, 2.10, 2.50, 3.0
 KER_CUT_KN = np.array([0, 0.05, 0.13, 0.27, 0.50, 0.77, 1.15, 1.65, 1.95, 2.35, 2.72, 3.00])
 KER_DONOR_MASS = 85.0
 #: Ker's donor's foot length is not reported: taken as de Leva's male reference foot
-#: (REFERENCES.md §1; assumption).
+#: (docs/references.md §1; assumption).
 KER_FOOT_LENGTH = 0.2581
-#: Arch shortening per toe dorsiflexion: about 3% of the arch length per 20 deg (REFERENCES §3).
+#: Arch shortening per toe dorsiflexion: about 3% of the arch length per 20 deg (docs/references.md §3).
 WINDLASS_SHORTENING, WINDLASS_ANGLE = 0.03, np.deg2rad(20.0)
 
 

@@ -29,7 +29,7 @@ STJ = (-0.189, 0.031, -0.163)
 #: wide).
 HEEL_X, HEEL_Y, HEEL_HALF_WIDTH = -0.23, 0.0, 0.05
 #: Midtarsal (talonavicular) joint centre: 0.082 m in front of the calcaneus origin (KU Leuven
-#: foot model, REFERENCES.md §3, C-code) and 0.16 foot lengths above the floor (arch;
+#: foot model, docs/references.md §3, C-code) and 0.16 foot lengths above the floor (arch;
 #: assumption).
 MTJ_X, MTJ_HEIGHT = 0.13, 0.16
 #: Metatarsal heads on the floor: the first 0.090 m in front of the midtarsal joint (KU Leuven,
@@ -63,7 +63,7 @@ REAR_LENGTH_SHARE = MTJ_X - HEEL_END
 RF_COM_HEIGHT, FF_COM_HEIGHT = 0.10, 0.05
 
 #: Talocrural axis of OpenSim gait2392 mirrored to the left leg, + = dorsiflexion
-#: (REFERENCES.md §2, C-code): the lateral end about 10 deg lower and 6 deg posterior.
+#: (docs/references.md §2, C-code): the lateral end about 10 deg lower and 6 deg posterior.
 ANKLE_AXIS = np.array([0.10501355, -0.97912632, 0.17402245])
 
 
@@ -71,7 +71,7 @@ def subtalar_axis(inclination_deg, deviation_deg):
     """Unit subtalar axis of the left foot, + rotation = eversion/pronation.
 
     The axis rises ``inclination`` above the transverse plane and points ``deviation``
-    medially from the foot's long axis (Isman & Inman 1969; REFERENCES.md §2).
+    medially from the foot's long axis (Isman & Inman 1969; docs/references.md §2).
     """
     lam = np.deg2rad(np.asarray(inclination_deg, float))
     dev = np.deg2rad(np.asarray(deviation_deg, float))

@@ -23,14 +23,14 @@ FRICTION_STIFFNESS = 5.0e4
 #: Friction coefficient, only to flag slipping (assumption, bare foot or shoe on a dry floor).
 FRICTION_COEFFICIENT = 0.6
 #: Forefoot (midtarsal) inversion/eversion stiffness: 90 N m/rad, the KU Leuven foot model's
-#: linear midtarsal stiffness (REFERENCES.md §3, C-code), used about the long axis.
+#: linear midtarsal stiffness (docs/references.md §3, C-code), used about the long axis.
 FOREFOOT_STIFFNESS = 90.0
 
 # --- postural muscle tone (assumption) ---------------------------------------------------------
 #: Tone stiffness about the neutral standing posture, in units of m g H (body weight times
 #: stature), per leg coordinate.  Sagittal values give the two ankles together about 1.25 times
 #: the inverted-pendulum stiffness m g h_com (quiet standing needs more than m g h_com;
-#: REFERENCES.md §4); frontal hip values make lateral sway stable with margin; axial rotations,
+#: docs/references.md §4); frontal hip values make lateral sway stable with margin; axial rotations,
 #: knee valgus and the subtalar joint get the stiffness of passive joint structures; the toe
 #: flexors a little (assumption).
 LEG_TONE = {
@@ -42,7 +42,7 @@ LEG_TONE = {
 LUMBAR_TONE = 0.05
 #: Trunk-upright rule: stiffness of the trunk's orientation in space, m g H units (assumption).
 #: Much stiffer than the lumbar tone, so that lordosis takes up pelvic tilt about 1:1
-#: (JOSPT 1996 24(3):130, REFERENCES.md §2).
+#: (JOSPT 1996 24(3):130, docs/references.md §2).
 UPRIGHT_TONE = 1.0
 #: Balance rule: the nervous system keeps the whole-body centre of mass over the feet.  Its
 #: stiffness is BALANCE_TONE x m g / h_com, i.e. an inverted pendulum held with BALANCE_TONE

@@ -10,11 +10,11 @@ from chainsim.dynamics import impact, impact_batch
 from chainsim.model import Model, columns
 from chainsim.params import ParameterError
 
-# Lieberman, Venkadesan, Werbel et al. 2010, Nature 463:531 (REFERENCES.md section 5, C):
+# Lieberman, Venkadesan, Werbel et al. 2010, Nature 463:531 (docs/references.md section 5, C):
 # habitually shod runners, heel strike, shod: impact peak 1.74 +/- 0.45 BW, loading rate
 # 69.7 +/- 28.7 BW/s; the same runners heel-striking barefoot: 463 +/- 141 BW/s; barefoot
 # forefoot strike: impact peak 0.58 +/- 0.21 BW; rear-foot strike barefoot: impact peak
-# 1.89 +/- 0.72 BW (the paper's Fig. 2 legend; not in REFERENCES.md).
+# 1.89 +/- 0.72 BW (the paper's Fig. 2 legend; docs/references.md §5).
 LIEBERMAN_SHOD_PEAK = (1.74, 0.45)
 LIEBERMAN_BAREFOOT_PEAK = (1.89, 0.72)
 LIEBERMAN_SHOD_RATE = (69.7, 28.7)

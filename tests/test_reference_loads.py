@@ -1,6 +1,6 @@
 """Net joint reaction forces in symmetric stance against the de Leva-derived values.
 
-REFERENCES.md §1 (D, from de Leva 1996 Table 4): gravity alone puts about 0.30 BW on each
+docs/references.md §1 (D, from de Leva 1996 Table 4): gravity alone puts about 0.30 BW on each
 hip, 0.44 BW on each knee and 0.49 BW on each ankle in symmetric double stance.
 """
 
@@ -13,7 +13,7 @@ from conftest import solved
 
 def test_net_joint_reactions_match_de_leva(neutral):
     for side in ("left", "right"):
-        # REFERENCES.md §1: 0.30 / 0.44 / 0.49 BW (two-digit values, male table)
+        # docs/references.md §1: 0.30 / 0.44 / 0.49 BW (two-digit values, male table)
         assert neutral[f"{side}.hip_force_bw"] == pytest.approx(0.30, abs=0.005)
         assert neutral[f"{side}.knee_force_bw"] == pytest.approx(0.44, abs=0.005)
         assert neutral[f"{side}.ankle_force_bw"] == pytest.approx(0.49, abs=0.005)

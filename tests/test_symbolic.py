@@ -344,14 +344,14 @@ def test_subtalar_coupling_is_the_mitered_hinge():
     # the three components rebuild the whole rotation about the unit axis
     parts = c.eversion**2 + c.tibial_rotation**2 + c.ankle_dorsiflexion**2
     assert sp.simplify(parts - c.theta**2) == 0
-    # pronation everts the calcaneus and turns the tibia in (REFERENCES.md §2)
+    # pronation everts the calcaneus and turns the tibia in (docs/references.md §2)
     at = {c.theta: sp.Rational(1, 10), c.inclination: sp.rad(42), c.deviation: sp.rad(23)}
     assert c.eversion.subs(at) > 0 and c.tibial_rotation.subs(at) > 0
 
 
 def test_mitered_hinge_ratio_values():
     assert eq.mitered_hinge_ratio() == pytest.approx(0.98, abs=0.005)       # Isman & Inman axis
-    assert eq.mitered_hinge_ratio(42.0, 0.0) == pytest.approx(0.90, abs=0.005)  # REFERENCES §2
+    assert eq.mitered_hinge_ratio(42.0, 0.0) == pytest.approx(0.90, abs=0.005)  # docs/references.md §2
     assert eq.mitered_hinge_ratio(37.2, 0.0) == pytest.approx(0.76, abs=0.005)  # gait2392
     assert eq.mitered_hinge_ratio(45.0, 0.0) == pytest.approx(1.0, abs=1e-12)
 
@@ -367,7 +367,7 @@ def test_model_coupling_stays_below_the_mitered_hinge():
     assert 0.5 < ratio < eq.mitered_hinge_ratio()
 
 
-# Falisse et al. 2019 (REFERENCES.md §4), typed here again to check the code's transcription:
+# Falisse et al. 2019 (docs/references.md §4), typed here again to check the code's transcription:
 # k1, k2, k3, k4, theta1, theta2, and chainsim's sign relative to OpenSim's coordinate
 FALISSE_PAPER = {
     "hip_flexion": (-2.44, 5.05, 1.51, -21.88, -0.6981, 1.81, 1),
@@ -394,7 +394,7 @@ def test_passive_moment_knee_limits_and_errors():
     for dof in ("knee_valgus", "knee_rotation"):
         tau = eq.passive_moment(dof)
         for deg in (-10.0, 5.0, 7.5):
-            want = -30.0 * (deg / 7.5) ** 5          # Falisse et al. 2019, REFERENCES.md §4
+            want = -30.0 * (deg / 7.5) ** 5          # Falisse et al. 2019, docs/references.md §4
             assert float(tau.subs(eq.q, math.radians(deg))) == pytest.approx(want)
     with pytest.raises(ValueError, match="arch_flattening"):
         eq.passive_moment("arch_flattening")

@@ -1,6 +1,6 @@
 """Literature constants of the passive joint moments (compiled-core side).
 
-Falisse et al. 2019, J R Soc Interface 16:20190402 (as transcribed in REFERENCES.md §4):
+Falisse et al. 2019, J R Soc Interface 16:20190402 (as transcribed in docs/references.md §4):
 tau = k1 exp(k2 (q - theta2)) + k3 exp(k4 (q - theta1)), angles in rad, in OpenSim's
 coordinate conventions.  Rows: k1, k2, k3, k4, theta1, theta2, and the sign that turns the
 chainsim coordinate into OpenSim's (the knee angle is negative in flexion there).
@@ -12,7 +12,7 @@ import numpy as np
 
 from .._generated.layout import NL, NLUM
 
-# k1, k2, k3, k4, theta1, theta2, sign  -- Falisse et al. 2019 (REFERENCES.md §4)
+# k1, k2, k3, k4, theta1, theta2, sign  -- Falisse et al. 2019 (docs/references.md §4)
 _HIP_FLEX = (-2.44, 5.05, 1.51, -21.88, -0.6981, 1.81, 1.0)
 _HIP_ADD = (-0.03, 14.94, 0.03, -14.94, -0.5, 0.5, 1.0)
 _HIP_ROT = (-0.03, 14.94, 0.03, -14.94, -0.92, 0.92, 1.0)

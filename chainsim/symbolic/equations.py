@@ -58,7 +58,7 @@ def subtalar_coupling() -> SubtalarCoupling:
     -------
     SubtalarCoupling
         ``ratio`` simplifies to ``tan(l) / cos(d)``: ``tan(l)`` at zero deviation, the
-        classic mitered-hinge rule (1 at 45 degrees; REFERENCES.md §2 quotes 0.90 at 42).
+        classic mitered-hinge rule (1 at 45 degrees; docs/references.md §2 quotes 0.90 at 42).
 
     Notes
     -----

@@ -1,6 +1,6 @@
 """Constants of the dynamics: inertia split, damping, plantar tissue and shear (compiled-core side).
 
-Literature values name their source (REFERENCES.md tags: C read, C-code transcribed from a
+Literature values name their source (docs/references.md tags: C read, C-code transcribed from a
 public model, D derived here, U unconfirmed); *assumption* marks a modelling choice.
 """
 
@@ -16,7 +16,7 @@ TOES_MASS_SHARE = 0.2166 / (0.10 + 1.25 + 0.2166)
 #: front of the ankle and the MTP line lies at 0.45 (chainsim.geometry; assumption).
 TOES_LENGTH_SHARE = 0.25
 
-#: Passive joint damping, Falisse et al. 2019 (REFERENCES.md section 4, C-code): d = 0.1 N m s/rad.
+#: Passive joint damping, Falisse et al. 2019 (docs/references.md section 4, C-code): d = 0.1 N m s/rad.
 FALISSE_DAMPING = 0.1
 #: Muscle tone damping: joint viscosity and stiffness both grow linearly with muscle activation
 #: (Agarwal & Gottlieb 1977, J Biomech Eng 99:166, C: abstract), so the tone's damping is its
@@ -26,10 +26,10 @@ FALISSE_DAMPING = 0.1
 TONE_DAMPING_TIME = 0.01
 
 #: Energy lost by the heel pad in an isolated single impact (pendulum tests): about 48%
-#: (Ker 1996, J Exp Biol 199:1501, REFERENCES.md section 3, C).  The pad's damping is of the
+#: (Ker 1996, J Exp Biol 199:1501, docs/references.md section 3, C).  The pad's damping is of the
 #: Hunt-Crossley kind, F = F_el (1 + alpha * d'), whose energy loss depends only on alpha times the
 #: impact speed; for the quadratic law F_el = k d^2 a loss of 48% needs alpha v = 0.5740 (D:
-#: integrated here, checked in tests/test_dynamics_contact.py).  The speed: 1 m/s, about the
+#: integrated here; no test checks it yet).  The speed: 1 m/s, about the
 #: heel's touchdown speed in running (assumption).
 HEEL_PAD_LOSS = 0.48
 HEEL_PAD_ALPHA_V = 0.5740
