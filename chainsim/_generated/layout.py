@@ -450,8 +450,70 @@ O_RESID_HIP = 40
 NGLOBAL_OUT = 19
 NSIDE_OUT = 41
 NOUT = 101
-GLOBAL_OUTPUTS = (('pelvis.tilt_deg', 'deg', '+ anterior tilt'), ('pelvis.obliquity_deg', 'deg', '+ left side higher'), ('pelvis.rotation_deg', 'deg', '+ pelvis turned to the left (seen from above, counter-clockwise)'), ('pelvis.functional_lld_mm', 'mm', 'left hip centre height minus right (+ left functionally longer)'), ('lumbar.lordosis_deg', 'deg', '+ more lordosis (trunk extended on the pelvis) than neutral'), ('lumbar.lateral_bend_deg', 'deg', '+ trunk bent to the left on the pelvis'), ('lumbar.rotation_deg', 'deg', '+ trunk turned to the left on the pelvis'), ('lumbar.l5s1_force_bw', 'BW', 'net reaction force at L5/S1 (magnitude)'), ('trunk.lean_deg', 'deg', '+ trunk leaning forward in space'), ('balance.com_ap_mm', 'mm', '+ centre of mass anterior of the mid-ankle point (neutral)'), ('balance.com_ml_mm', 'mm', '+ centre of mass to the left of the midline'), ('balance.ankle_setpoint_deg', 'deg', '+ postural tone of both ankles set toward dorsiflexion'), ('balance.hip_setpoint_deg', 'deg', '+ hip tone set to shift the pelvis to the left'), ('balance.lumbar_extension_setpoint_deg', 'deg', '+ lumbar tone set toward extension'), ('balance.lumbar_bending_setpoint_deg', 'deg', '+ lumbar tone set toward left bending'), ('check.total_force_x_bw', 'BW', 'sum of external forces, x'), ('check.total_force_y_bw', 'BW', 'sum of external forces, y'), ('check.total_force_z_bw', 'BW', 'sum of external forces, z'), ('check.total_moment_bw_m', 'BW m', 'magnitude of the external moment sum'))
-SIDE_OUTPUTS = (('{side}.subtalar_eversion_deg', 'deg', '+ eversion (pronation) of the calcaneus on the talus'), ('{side}.rearfoot_eversion_deg', 'deg', '+ calcaneus everted against the vertical (frontal plane)'), ('{side}.navicular_drop_mm', 'mm', '+ navicular lower than in the unloaded neutral foot'), ('{side}.arch_height_mm', 'mm', 'navicular tuberosity above the support under it (a lift or post tapers from heel to forefoot)'), ('{side}.arch_height_index', '1', 'dorsum height at half foot length over the truncated foot length (heel to first metatarsal head)'), ('{side}.fascia_tension_bw', 'BW', 'tension in the plantar fascia'), ('{side}.toe_extension_deg', 'deg', '+ toes dorsiflexed at the metatarsophalangeal joints'), ('{side}.tibial_rotation_deg', 'deg', '+ internal rotation of the shank in space (from neutral)'), ('{side}.knee_flexion_deg', 'deg', '+ flexion'), ('{side}.knee_valgus_deg', 'deg', '+ valgus (abduction of the shank)'), ('{side}.knee_rotation_deg', 'deg', '+ internal rotation of the tibia on the femur'), ('{side}.hip_flexion_deg', 'deg', '+ flexion'), ('{side}.hip_adduction_deg', 'deg', '+ adduction'), ('{side}.hip_rotation_deg', 'deg', '+ internal rotation of the femur'), ('{side}.ankle_dorsiflexion_deg', 'deg', '+ dorsiflexion (talocrural)'), ('{side}.arch_flattening_deg', 'deg', '+ forefoot dorsiflexed on the rearfoot (arch lower)'), ('{side}.forefoot_eversion_deg', 'deg', '+ forefoot everted on the rearfoot'), ('{side}.grf_bw', 'BW', 'vertical ground reaction of this foot'), ('{side}.cop_ml_mm', 'mm', "+ centre of pressure medial of the foot's long axis"), ('{side}.cop_ap_mm', 'mm', '+ centre of pressure anterior of the neutral ankle centre'), ('{side}.heel_load_share', '1', "share of this foot's normal load under the heel"), ('{side}.forefoot_load_share', '1', 'share under the metatarsal heads'), ('{side}.midfoot_load_share', '1', 'share under the arch (an arch support)'), ('{side}.toe_load_share', '1', 'share under the toes'), ('{side}.ankle_force_bw', 'BW', 'net reaction force at the ankle (magnitude)'), ('{side}.knee_force_bw', 'BW', 'net reaction force at the knee (magnitude)'), ('{side}.hip_force_bw', 'BW', 'net reaction force at the hip (magnitude)'), ('{side}.knee_adduction_moment_nm_per_kg', 'N m/kg', '+ external moment adducting the knee (varus), tibia frame'), ('{side}.knee_flexion_moment_nm_per_kg', 'N m/kg', '+ external moment flexing the knee'), ('{side}.knee_rotation_moment_nm_per_kg', 'N m/kg', '+ external moment rotating the tibia internally'), ('{side}.hip_adduction_moment_nm_per_kg', 'N m/kg', '+ external moment adducting the hip, femur frame'), ('{side}.hip_flexion_moment_nm_per_kg', 'N m/kg', '+ external moment flexing the hip'), ('{side}.hip_rotation_moment_nm_per_kg', 'N m/kg', '+ external moment rotating the femur internally'), ('{side}.ankle_dorsiflexion_moment_nm_per_kg', 'N m/kg', '+ external moment dorsiflexing the ankle'), ('{side}.friction_demand', '1', 'largest tangential/normal force ratio under the foot'), ('{side}.subtalar_drive_moment_nm', 'N m', '+ everting moment needed to hold a prescribed subtalar angle'), ('{side}.toe_drive_moment_nm', 'N m', '+ dorsiflexing moment needed to hold a prescribed toe angle'), (None, 'm', 'hip centre height (for the functional leg-length difference)'), ('check.{side}_ankle_residual_nm', 'N m', 'ankle moment balance'), ('check.{side}_knee_residual_nm', 'N m', 'knee moment balance'), ('check.{side}_hip_residual_nm', 'N m', 'hip moment balance'))
+GLOBAL_OUTPUTS = (
+    ('pelvis.tilt_deg', 'deg', '+ anterior tilt'),
+    ('pelvis.obliquity_deg', 'deg', '+ left side higher'),
+    ('pelvis.rotation_deg', 'deg', '+ pelvis turned to the left (seen from above, counter-clockwise)'),
+    ('pelvis.functional_lld_mm', 'mm', 'left hip centre height minus right (+ left functionally longer)'),
+    ('lumbar.lordosis_deg', 'deg', '+ more lordosis (trunk extended on the pelvis) than neutral'),
+    ('lumbar.lateral_bend_deg', 'deg', '+ trunk bent to the left on the pelvis'),
+    ('lumbar.rotation_deg', 'deg', '+ trunk turned to the left on the pelvis'),
+    ('lumbar.l5s1_force_bw', 'BW', 'net reaction force at L5/S1 (magnitude)'),
+    ('trunk.lean_deg', 'deg', '+ trunk leaning forward in space'),
+    ('balance.com_ap_mm', 'mm', '+ centre of mass anterior of the mid-ankle point (neutral)'),
+    ('balance.com_ml_mm', 'mm', '+ centre of mass to the left of the midline'),
+    ('balance.ankle_setpoint_deg', 'deg', '+ postural tone of both ankles set toward dorsiflexion'),
+    ('balance.hip_setpoint_deg', 'deg', '+ hip tone set to shift the pelvis to the left'),
+    ('balance.lumbar_extension_setpoint_deg', 'deg', '+ lumbar tone set toward extension'),
+    ('balance.lumbar_bending_setpoint_deg', 'deg', '+ lumbar tone set toward left bending'),
+    ('check.total_force_x_bw', 'BW', 'sum of external forces, x'),
+    ('check.total_force_y_bw', 'BW', 'sum of external forces, y'),
+    ('check.total_force_z_bw', 'BW', 'sum of external forces, z'),
+    ('check.total_moment_bw_m', 'BW m', 'magnitude of the external moment sum'),
+)
+SIDE_OUTPUTS = (
+    ('{side}.subtalar_eversion_deg', 'deg', '+ eversion (pronation) of the calcaneus on the talus'),
+    ('{side}.rearfoot_eversion_deg', 'deg', '+ calcaneus everted against the vertical (frontal plane)'),
+    ('{side}.navicular_drop_mm', 'mm', '+ navicular lower than in the unloaded neutral foot'),
+    ('{side}.arch_height_mm', 'mm', 'navicular tuberosity above the support under it (a lift or post tapers from heel to forefoot)'),
+    ('{side}.arch_height_index', '1', 'dorsum height at half foot length over the truncated foot length (heel to first metatarsal head)'),
+    ('{side}.fascia_tension_bw', 'BW', 'tension in the plantar fascia'),
+    ('{side}.toe_extension_deg', 'deg', '+ toes dorsiflexed at the metatarsophalangeal joints'),
+    ('{side}.tibial_rotation_deg', 'deg', '+ internal rotation of the shank in space (from neutral)'),
+    ('{side}.knee_flexion_deg', 'deg', '+ flexion'),
+    ('{side}.knee_valgus_deg', 'deg', '+ valgus (abduction of the shank)'),
+    ('{side}.knee_rotation_deg', 'deg', '+ internal rotation of the tibia on the femur'),
+    ('{side}.hip_flexion_deg', 'deg', '+ flexion'),
+    ('{side}.hip_adduction_deg', 'deg', '+ adduction'),
+    ('{side}.hip_rotation_deg', 'deg', '+ internal rotation of the femur'),
+    ('{side}.ankle_dorsiflexion_deg', 'deg', '+ dorsiflexion (talocrural)'),
+    ('{side}.arch_flattening_deg', 'deg', '+ forefoot dorsiflexed on the rearfoot (arch lower)'),
+    ('{side}.forefoot_eversion_deg', 'deg', '+ forefoot everted on the rearfoot'),
+    ('{side}.grf_bw', 'BW', 'vertical ground reaction of this foot'),
+    ('{side}.cop_ml_mm', 'mm', "+ centre of pressure medial of the foot's long axis"),
+    ('{side}.cop_ap_mm', 'mm', '+ centre of pressure anterior of the neutral ankle centre'),
+    ('{side}.heel_load_share', '1', "share of this foot's normal load under the heel"),
+    ('{side}.forefoot_load_share', '1', 'share under the metatarsal heads'),
+    ('{side}.midfoot_load_share', '1', 'share under the arch (an arch support)'),
+    ('{side}.toe_load_share', '1', 'share under the toes'),
+    ('{side}.ankle_force_bw', 'BW', 'net reaction force at the ankle (magnitude)'),
+    ('{side}.knee_force_bw', 'BW', 'net reaction force at the knee (magnitude)'),
+    ('{side}.hip_force_bw', 'BW', 'net reaction force at the hip (magnitude)'),
+    ('{side}.knee_adduction_moment_nm_per_kg', 'N m/kg', '+ external moment adducting the knee (varus), tibia frame'),
+    ('{side}.knee_flexion_moment_nm_per_kg', 'N m/kg', '+ external moment flexing the knee'),
+    ('{side}.knee_rotation_moment_nm_per_kg', 'N m/kg', '+ external moment rotating the tibia internally'),
+    ('{side}.hip_adduction_moment_nm_per_kg', 'N m/kg', '+ external moment adducting the hip, femur frame'),
+    ('{side}.hip_flexion_moment_nm_per_kg', 'N m/kg', '+ external moment flexing the hip'),
+    ('{side}.hip_rotation_moment_nm_per_kg', 'N m/kg', '+ external moment rotating the femur internally'),
+    ('{side}.ankle_dorsiflexion_moment_nm_per_kg', 'N m/kg', '+ external moment dorsiflexing the ankle'),
+    ('{side}.friction_demand', '1', 'largest tangential/normal force ratio under the foot'),
+    ('{side}.subtalar_drive_moment_nm', 'N m', '+ everting moment needed to hold a prescribed subtalar angle'),
+    ('{side}.toe_drive_moment_nm', 'N m', '+ dorsiflexing moment needed to hold a prescribed toe angle'),
+    (None, 'm', 'hip centre height (for the functional leg-length difference)'),
+    ('check.{side}_ankle_residual_nm', 'N m', 'ankle moment balance'),
+    ('check.{side}_knee_residual_nm', 'N m', 'knee moment balance'),
+    ('check.{side}_hip_residual_nm', 'N m', 'hip moment balance'),
+)
 R_GRF_L = 0
 R_GRF_R = 1
 R_ANKLE_L = 2
@@ -468,7 +530,23 @@ R_ACC_SHANK_R = 12
 R_ACC_SACRUM = 13
 R_ENERGY = 14
 NREC = 15
-IMPACT_CHANNELS = (('left.grf_bw', 'BW', 'vertical ground reaction force on the left foot'), ('right.grf_bw', 'BW', 'vertical ground reaction force on the right foot'), ('left.ankle_force_bw', 'BW', 'net joint reaction force (magnitude)'), ('left.knee_force_bw', 'BW', 'net joint reaction force (magnitude)'), ('left.hip_force_bw', 'BW', 'net joint reaction force (magnitude)'), ('right.ankle_force_bw', 'BW', 'net joint reaction force (magnitude)'), ('right.knee_force_bw', 'BW', 'net joint reaction force (magnitude)'), ('right.hip_force_bw', 'BW', 'net joint reaction force (magnitude)'), ('lumbar.l5s1_force_bw', 'BW', 'net joint reaction force at L5/S1 (magnitude; what the trunk above exerts)'), ('left.arch_deflection_mm', 'mm', 'fall of the navicular towards the heel-first metatarsal head line since touchdown'), ('right.arch_deflection_mm', 'mm', 'fall of the navicular towards the heel-first metatarsal head line since touchdown'), ('left.tibia_acceleration_g', 'g', 'vertical acceleration at the ankle joint centre, as an accelerometer reads it (1 g standing still)'), ('right.tibia_acceleration_g', 'g', 'as left'), ('sacrum.acceleration_g', 'g', 'vertical acceleration at L5/S1, as an accelerometer reads it'), (None, 'J', "total mechanical energy (for the integrator's checks)"))
+IMPACT_CHANNELS = (
+    ('left.grf_bw', 'BW', 'vertical ground reaction force on the left foot'),
+    ('right.grf_bw', 'BW', 'vertical ground reaction force on the right foot'),
+    ('left.ankle_force_bw', 'BW', 'net joint reaction force (magnitude)'),
+    ('left.knee_force_bw', 'BW', 'net joint reaction force (magnitude)'),
+    ('left.hip_force_bw', 'BW', 'net joint reaction force (magnitude)'),
+    ('right.ankle_force_bw', 'BW', 'net joint reaction force (magnitude)'),
+    ('right.knee_force_bw', 'BW', 'net joint reaction force (magnitude)'),
+    ('right.hip_force_bw', 'BW', 'net joint reaction force (magnitude)'),
+    ('lumbar.l5s1_force_bw', 'BW', 'net joint reaction force at L5/S1 (magnitude; what the trunk above exerts)'),
+    ('left.arch_deflection_mm', 'mm', 'fall of the navicular towards the heel-first metatarsal head line since touchdown'),
+    ('right.arch_deflection_mm', 'mm', 'fall of the navicular towards the heel-first metatarsal head line since touchdown'),
+    ('left.tibia_acceleration_g', 'g', 'vertical acceleration at the ankle joint centre, as an accelerometer reads it (1 g standing still)'),
+    ('right.tibia_acceleration_g', 'g', 'as left'),
+    ('sacrum.acceleration_g', 'g', 'vertical acceleration at L5/S1, as an accelerometer reads it'),
+    (None, 'J', "total mechanical energy (for the integrator's checks)"),
+)
 OK = 0
 NOT_CONVERGED = 1
 NONFINITE = 2
@@ -477,12 +555,34 @@ NO_CONTACT = 4
 STALLED = 5
 SLIPPING = 6
 UNBALANCED = 7
-STATUS_NAMES = ('ok', 'not_converged', 'nonfinite', 'unstable', 'no_contact', 'stalled', 'slipping', 'unbalanced')
-STATUS_HELP = ('converged to a stable equilibrium', 'the iteration limit was reached before equilibrium', 'the solve met a non-finite number', 'an equilibrium was found but it is not stable (the Hessian is not positive definite)', 'a foot carries (almost) no load: the subject cannot stand on both feet', 'the energy could not be lowered further before equilibrium', 'equilibrium found, but a foot needs more friction than the floor gives', 'the posture rules cannot be met: the centre of mass cannot be held over its place between the feet, or the trunk upright')
+STATUS_NAMES = (
+    'ok',
+    'not_converged',
+    'nonfinite',
+    'unstable',
+    'no_contact',
+    'stalled',
+    'slipping',
+    'unbalanced',
+)
+STATUS_HELP = (
+    'converged to a stable equilibrium',
+    'the iteration limit was reached before equilibrium',
+    'the solve met a non-finite number',
+    'an equilibrium was found but it is not stable (the Hessian is not positive definite)',
+    'a foot carries (almost) no load: the subject cannot stand on both feet',
+    'the energy could not be lowered further before equilibrium',
+    'equilibrium found, but a foot needs more friction than the floor gives',
+    'the posture rules cannot be met: the centre of mass cannot be held over its place between the feet, or the trunk upright',
+)
 SOLVED = (0, 6)
 IMPACT_OK = 0
 IMPACT_SINGULAR = 1
 IMPACT_NONFINITE = 2
 IMPACT_STATUS_NAMES = ('ok', 'singular', 'nonfinite')
-IMPACT_STATUS_HELP = ('the impact was integrated to its end', "the integrator's Newton matrix was singular", 'the integration met a non-finite number')
+IMPACT_STATUS_HELP = (
+    'the impact was integrated to its end',
+    "the integrator's Newton matrix was singular",
+    'the integration met a non-finite number',
+)
 IMPACT_SOLVED = (0,)

@@ -316,7 +316,10 @@ def layout_source() -> str:
         "",
     ]
     for k, v in names.items():
-        lines.append(f"{k} = {v!r}")
+        text = f"{k} = {v!r}"
+        if len(text) > 100 and isinstance(v, tuple):    # long vocabularies: one entry a line
+            text = f"{k} = (\n" + "".join(f"    {e!r},\n" for e in v) + ")"
+        lines.append(text)
     return "\n".join(lines) + "\n"
 
 
