@@ -104,12 +104,6 @@ def _body_inertias(theta, fr, pts, Ib, c):
 
 
 @jit
-def chain_velocities(v, ws):
-    """Chain coordinate velocities from the global ones (mirrored pelvis for the right leg)."""
-    _chain_velocities(v, ws.w.gmap, ws.w.gsign, ws.qd)
-
-
-@jit
 def _chain_velocities(v, gmap, gsign, qd):
     for ch in range(3):
         n = chain_size(ch)

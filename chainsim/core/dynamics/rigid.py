@@ -127,18 +127,6 @@ def mass_matrix(sizes, S, Ib, comp, gmap, gsign, M):
 
 
 @jit
-def cross_motion(V, s, out):
-    """``out = V x s`` (spatial cross product of motions)."""
-    w0, w1, w2, v0, v1, v2 = V[0], V[1], V[2], V[3], V[4], V[5]
-    out[0] = w1 * s[2] - w2 * s[1]
-    out[1] = w2 * s[0] - w0 * s[2]
-    out[2] = w0 * s[1] - w1 * s[0]
-    out[3] = w1 * s[5] - w2 * s[4] + v1 * s[2] - v2 * s[1]
-    out[4] = w2 * s[3] - w0 * s[5] + v2 * s[0] - v0 * s[2]
-    out[5] = w0 * s[4] - w1 * s[3] + v0 * s[1] - v1 * s[0]
-
-
-@jit
 def forward_pass(n, ch, S, qd, qdd, gravity, V, A):
     """Velocity ``V[ch]`` and acceleration ``A[ch]`` (n, 6) after each coordinate of chain
     ``ch``.
