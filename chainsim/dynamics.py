@@ -134,8 +134,9 @@ SCALARS = {
                              "50 ms); > 0 when the chain attenuates the shock"),
 }
 
-_OPTIONS = ("velocity_m_per_s", "duration_s", "step_s", "record_s", "shod", "hip_flexion_deg",
-            "knee_flexion_deg", "ankle_dorsiflexion_deg", "threads")
+#: the options of an impact (``impact(model, preset, **options)``)
+OPTIONS = ("velocity_m_per_s", "duration_s", "step_s", "record_s", "shod", "hip_flexion_deg",
+           "knee_flexion_deg", "ankle_dorsiflexion_deg", "threads")
 
 
 def _check(name, value, low, high):
@@ -154,13 +155,14 @@ def _flag(name, value):
     raise ParameterError(f"{name} = {value!r} must be true or false (1 or 0)")
 
 
-def _options(preset: str, options: Mapping) -> dict:
+def check_options(preset: str, options: Mapping) -> dict:
+    """An impact preset's settings with ``options`` applied, each checked against its range."""
     if preset not in PRESETS:
         raise ParameterError(f"unknown impact preset {preset!r}; choose one of "
                              f"{', '.join(PRESETS)}")
     for k in options:
-        if k not in _OPTIONS:
-            raise ParameterError(f"unknown impact option {k!r}; choose from {', '.join(_OPTIONS)}")
+        if k not in OPTIONS:
+            raise ParameterError(f"unknown impact option {k!r}; choose from {', '.join(OPTIONS)}")
     p = PRESETS[preset]
     o = {"preset": preset,
          "velocity_m_per_s": _check("velocity_m_per_s",
@@ -409,7 +411,7 @@ def impact(model: Model | None = None, preset: str = "running_heel_strike", **op
     ParameterError
         An unknown preset or option, or a value outside its range.
     """
-    o = _options(preset, options)
+    o = check_options(preset, options)
     model = model or Model()
     t, series, scalars, status, qrec = _run(columns([model]), o, threads=1, keep_states=True)
     sc = {k: float(v[0]) for k, v in scalars.items()}
@@ -434,7 +436,7 @@ def impact_batch(models: Sequence[Model] | Mapping, preset: str = "running_heel_
     -------
     ImpactBatch
     """
-    o = _options(preset, options)
+    o = check_options(preset, options)
     cols = dict(models) if isinstance(models, Mapping) else columns(list(models))
     t, series, scalars, status, _ = _run(cols, o, threads=threads)
     sc = dict(scalars)
@@ -469,7 +471,7 @@ def impact_scalars(columns: Mapping, preset: str = "running_heel_strike",
     ParameterError
         An unknown preset or option, or a value outside its range.
     """
-    o = _options(preset, options)
+    o = check_options(preset, options)
     _, _, scalars, status, _ = _run(dict(columns), o, threads=threads)
     return {**scalars, "status": status}
 
