@@ -36,8 +36,7 @@ from .core.dynamics import integrate as _fast
 from .model import Model, columns
 from .pack import pack
 from .params import ParameterError
-
-GRAVITY = 9.81
+from .tissues import GRAVITY
 
 #: A shoe's midsole under each contact region, in series with the plantar tissue (and any
 #: insole): 100 N/mm and 300 N s/m per region (assumption, of the order of running-shoe heels
