@@ -27,12 +27,12 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import numba
 import numpy as np
 
 from .core import layout as L
 from .core.dynamics import eom
 from .core.dynamics import integrate as _fast
+from .core.jit import num_threads
 from .model import Model, columns
 from .pack import pack
 from .params import ParameterError
@@ -276,14 +276,9 @@ def _run(cols: dict, o: dict, threads=None, keep_states=False):
     rec = np.zeros((n, nrec, _fast.NREC))
     qrec = np.zeros((n, nrec if keep_states else 0, 2 * L.NQ))
     status = np.zeros(n, np.int64)
-    old = numba.get_num_threads()
-    if threads is not None:
-        numba.set_num_threads(int(threads))
-    try:
+    with num_threads(threads):
         _fast.simulate_batch(theta, posture, q0, v0, h, nsteps, every, _fast.IMPLICIT, eom.ALL,
                              q, v, rec, qrec, status)
-    finally:
-        numba.set_num_threads(old)
     bw = theta[:, L.G_MASS] * theta[:, L.G_GRAVITY]
     t = (np.arange(nrec) + 1) * every * h
     series = {}
