@@ -12,9 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+#: de Leva's male reference subject, chainsim's default subject: stature (m) and mass (kg).
+REF_MALE_HEIGHT = 1.741
+REF_MALE_MASS = 73.0
 #: de Leva's reference statures (m) and masses (kg): male, female.
-REF_HEIGHT = np.array([1.741, 1.735])
-REF_MASS = np.array([73.0, 61.9])
+REF_HEIGHT = np.array([REF_MALE_HEIGHT, 1.735])
+REF_MASS = np.array([REF_MALE_MASS, 61.9])
 
 # de Leva 1996 Table 4: (mass share, CoM from the proximal end, r_sag, r_trans, r_long, length m)
 # columns: male, female.  Rows from docs/references.md §1; arm rows for the female and the arm

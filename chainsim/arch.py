@@ -29,8 +29,8 @@ import numpy as np
 
 from . import geometry as geo
 from ._generated import arch_calibration as _cal
-
-GRAVITY = 9.81
+from .anthropometry import REF_MALE_HEIGHT
+from .tissues import GRAVITY
 
 #: Ker et al. 1987: horizontal elongation of the arch (mm) and vertical load on the tibia (kN),
 #: heel pad removed, 85 kg donor; intact foot, and with the plantar fascia cut.
@@ -62,7 +62,7 @@ def truss_state(alpha):
     axis of 3.  Vectorised over ``alpha``; each element is computed as if alone.
     """
     alpha = np.asarray(alpha, float)
-    ha = geo.ANKLE_HEIGHT_PER_STATURE * 1.741 / KER_FOOT_LENGTH
+    ha = geo.ANKLE_HEIGHT_PER_STATURE * REF_MALE_HEIGHT / KER_FOOT_LENGTH
     heel, ankle = np.array([geo.HEEL_X, 0.0]), np.array([0.0, ha])
     mtj = np.array([geo.MTJ_X, geo.MTJ_HEIGHT])
     mt = np.array([(geo.MT1[0] + geo.MT5[0]) / 2, 0.0])
@@ -88,13 +88,14 @@ def truss_state(alpha):
     return np.stack([t[..., 0] - heel[0], a[..., 1], np.hypot(d[..., 0], d[..., 1])], -1)
 
 
-def _rates(alpha, h=1e-6):
+def truss_rates(alpha, h=1e-6):
+    """Rates of :func:`truss_state` per radian of arch angle (central differences)."""
     return (truss_state(alpha + h) - truss_state(alpha - h)) / (2 * h)
 
 
 #: Linear rates at the unloaded arch: elongation (ARCH_RHO) and ankle drop (ARCH_LEVER, equal
 #: to the arch moment per unit tibial load by virtual work) per radian, in foot lengths.
-ARCH_RHO, _drop, _ = _rates(0.0)
+ARCH_RHO, _drop, _ = truss_rates(0.0)
 ARCH_LEVER = -_drop
 
 
@@ -117,12 +118,12 @@ STIFFNESS_DEFAULT = _cal.STIFFNESS_DEFAULT
 
 def truss_load(alpha, fascia=1.0):
     """Tibial load (N) on Ker's foot (scale 1) at arch angle ``alpha``, through the truss."""
-    return _truss_load(alpha, fascia, LIGAMENT_C, FASCIA_STIFFNESS_KER, FASCIA_SLACK)
+    return truss_load_of(alpha, fascia, LIGAMENT_C, FASCIA_STIFFNESS_KER, FASCIA_SLACK)
 
 
-def _truss_load(alpha, fascia, ligament_c, fascia_stiffness, fascia_slack):
+def truss_load_of(alpha, fascia, ligament_c, fascia_stiffness, fascia_slack):
     """:func:`truss_load` with the ligament law and the fascia given (the calibration's)."""
-    state, rates = truss_state(alpha), _rates(alpha)
+    state, rates = truss_state(alpha), truss_rates(alpha)
     moment = odd_poly(ligament_c, ARCH_RHO * KER_FOOT_LENGTH * np.asarray(alpha)) * ARCH_LEVER
     stretch = KER_FOOT_LENGTH * (state[..., 2] - truss_state(0.0)[2]) - fascia_slack
     moment = moment + fascia * fascia_stiffness * np.maximum(stretch, 0.0) ** 2 * rates[..., 2]
@@ -163,7 +164,7 @@ def _scale(k, m, lf):
     alpha = np.clip(target / ARCH_LEVER, 0.0, 1.0)
     active = np.ones(alpha.shape, bool)
     for _ in range(30):
-        step = (top - truss_state(alpha)[..., 1] - target) / -_rates(alpha)[..., 1]
+        step = (top - truss_state(alpha)[..., 1] - target) / -truss_rates(alpha)[..., 1]
         new = np.where(active, np.clip(alpha - step, 0.0, 1.0), alpha)
         active &= ~(np.abs(new - alpha) < 1e-14)
         alpha = new
@@ -197,10 +198,10 @@ def side_constants(stiffness_n_per_mm, body_mass, foot_length, fascia_scale):
 
 def ker_donor_stiffness():
     """Secant vertical stiffness (N/mm) of Ker's own foot at half the donor's weight."""
-    return _donor_stiffness(truss_load)
+    return donor_stiffness(truss_load)
 
 
-def _donor_stiffness(load):
+def donor_stiffness(load):
     """:func:`ker_donor_stiffness` of the foot whose tibial load is ``load(alpha)`` (N)."""
     f_half = KER_DONOR_MASS * GRAVITY / 2
     lo, hi = 0.0, 1.0

@@ -49,7 +49,7 @@ def _fit_ker():
     keep = KER_ELONGATION_MM > 0
     d = KER_ELONGATION_MM[keep] * 1e-3
     alpha = np.array([_angle_at(x / KER_FOOT_LENGTH) for x in d])
-    rates = np.array([arch._rates(a) for a in alpha])
+    rates = np.array([arch.truss_rates(a) for a in alpha])
     drop = -rates[:, 1]
     lig = _odd_fit(ARCH_RHO * KER_FOOT_LENGTH * alpha, KER_CUT_KN[keep] * 1e3 * drop / ARCH_LEVER)
     lig_load = odd_poly(lig, ARCH_RHO * KER_FOOT_LENGTH * alpha) * ARCH_LEVER / drop
@@ -73,9 +73,9 @@ def calibrate() -> dict:
     lig, k, slack = _fit_ker()
     # with an inextensible fascia, dorsiflexing the toes by WINDLASS_ANGLE shortens the span
     # by WINDLASS_SHORTENING of its length
-    windlass = (WINDLASS_SHORTENING * truss_state(0.0)[0] * arch._rates(0.0)[2]
+    windlass = (WINDLASS_SHORTENING * truss_state(0.0)[0] * arch.truss_rates(0.0)[2]
                 / (ARCH_RHO * WINDLASS_ANGLE))
-    donor = arch._donor_stiffness(lambda a: arch._truss_load(a, 1.0, lig, k, slack))
+    donor = arch.donor_stiffness(lambda a: arch.truss_load_of(a, 1.0, lig, k, slack))
     return {"LIGAMENT_C": tuple(float(c) for c in lig), "FASCIA_STIFFNESS_KER": float(k),
             "FASCIA_SLACK": float(slack), "WINDLASS_RADIUS": float(windlass),
             "KER_DONOR_STIFFNESS": donor, "STIFFNESS_DEFAULT": round(donor, 1)}

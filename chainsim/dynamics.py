@@ -27,17 +27,16 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import numba
 import numpy as np
 
 from ._generated import layout as L
 from .core.dynamics import eom
 from .core.dynamics import integrate as _fast
+from .core.jit import num_threads
 from .model import Model, columns
 from .pack import pack
 from .params import ParameterError
-
-GRAVITY = 9.81
+from .tissues import GRAVITY
 
 #: A shoe's midsole under each contact region, in series with the plantar tissue (and any
 #: insole): 100 N/mm and 300 N s/m per region (assumption, of the order of running-shoe heels
@@ -119,8 +118,9 @@ SCALARS = {
                              "50 ms); > 0 when the chain attenuates the shock"),
 }
 
-_OPTIONS = ("velocity_m_per_s", "duration_s", "step_s", "record_s", "shod", "hip_flexion_deg",
-            "knee_flexion_deg", "ankle_dorsiflexion_deg", "threads")
+#: the options of an impact (``impact(model, preset, **options)``)
+OPTIONS = ("velocity_m_per_s", "duration_s", "step_s", "record_s", "shod", "hip_flexion_deg",
+           "knee_flexion_deg", "ankle_dorsiflexion_deg", "threads")
 
 
 def _check(name, value, low, high):
@@ -139,13 +139,14 @@ def _flag(name, value):
     raise ParameterError(f"{name} = {value!r} must be true or false (1 or 0)")
 
 
-def _options(preset: str, options: Mapping) -> dict:
+def check_options(preset: str, options: Mapping) -> dict:
+    """An impact preset's settings with ``options`` applied, each checked against its range."""
     if preset not in PRESETS:
         raise ParameterError(f"unknown impact preset {preset!r}; choose one of "
                              f"{', '.join(PRESETS)}")
     for k in options:
-        if k not in _OPTIONS:
-            raise ParameterError(f"unknown impact option {k!r}; choose from {', '.join(_OPTIONS)}")
+        if k not in OPTIONS:
+            raise ParameterError(f"unknown impact option {k!r}; choose from {', '.join(OPTIONS)}")
     p = PRESETS[preset]
     o = {"preset": preset,
          "velocity_m_per_s": _check("velocity_m_per_s",
@@ -253,14 +254,9 @@ def _run(cols: dict, o: dict, threads=None, keep_states=False):
     rec = np.zeros((n, nrec, L.NREC))
     qrec = np.zeros((n, nrec if keep_states else 0, 2 * L.NQ))
     status = np.zeros(n, np.int64)
-    old = numba.get_num_threads()
-    if threads is not None:
-        numba.set_num_threads(int(threads))
-    try:
+    with num_threads(threads):
         _fast.simulate_batch(theta, posture, q0, v0, h, nsteps, every, _fast.IMPLICIT, eom.ALL,
                              q, v, rec, qrec, status)
-    finally:
-        numba.set_num_threads(old)
     bw = theta[:, L.G_MASS] * theta[:, L.G_GRAVITY]
     t = (np.arange(nrec) + 1) * every * h
     series = {}
@@ -387,7 +383,7 @@ def impact(model: Model | None = None, preset: str = "running_heel_strike", **op
     ParameterError
         An unknown preset or option, or a value outside its range.
     """
-    o = _options(preset, options)
+    o = check_options(preset, options)
     model = model or Model()
     t, series, scalars, status, qrec = _run(columns([model]), o, threads=1, keep_states=True)
     sc = {k: float(v[0]) for k, v in scalars.items()}
@@ -412,7 +408,7 @@ def impact_batch(models: Sequence[Model] | Mapping, preset: str = "running_heel_
     -------
     ImpactBatch
     """
-    o = _options(preset, options)
+    o = check_options(preset, options)
     cols = dict(models) if isinstance(models, Mapping) else columns(list(models))
     t, series, scalars, status, _ = _run(cols, o, threads=threads)
     sc = dict(scalars)
@@ -447,7 +443,7 @@ def impact_scalars(columns: Mapping, preset: str = "running_heel_strike",
     ParameterError
         An unknown preset or option, or a value outside its range.
     """
-    o = _options(preset, options)
+    o = check_options(preset, options)
     _, _, scalars, status, _ = _run(dict(columns), o, threads=threads)
     return {**scalars, "status": status}
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .anthropometry import REF_MALE_HEIGHT, REF_MALE_MASS
 from .arch import STIFFNESS_DEFAULT as ARCH_STIFFNESS_DEFAULT
 from .geometry import unloaded_arch_m
 
@@ -48,9 +49,14 @@ class Param:
             v = float(value)
         except (TypeError, ValueError):
             raise ParameterError(f"{key} = {value!r} is not a number; {self.range_text()}") from None
-        if not math.isfinite(v) or not (self.low <= v <= self.high):
+        if not self.in_range(v):
             raise ParameterError(f"{key} = {value!r} is out of range; {self.range_text()}")
         return v
+
+    def in_range(self, x):
+        """Whether ``x`` (a number, or an array of them: elementwise) is finite and within
+        ``low .. high``."""
+        return np.isfinite(x) & (x >= self.low) & (x <= self.high)
 
     def range_text(self) -> str:
         if self.choices:
@@ -60,9 +66,10 @@ class Param:
 
 
 SUBJECT = (
-    Param("mass_kg", 73.0, "kg", 30.0, 200.0,
+    Param("mass_kg", REF_MALE_MASS, "kg", 30.0, 200.0,
           "Body mass (default: de Leva's male reference subject)."),
-    Param("height_m", 1.741, "m", 1.3, 2.2, "Stature (default: de Leva's male reference)."),
+    Param("height_m", REF_MALE_HEIGHT, "m", 1.3, 2.2,
+          "Stature (default: de Leva's male reference)."),
     Param("sex", "male", "", None, None, "Selects de Leva's male or female segment table.",
           choices=("male", "female")),
 )
@@ -192,7 +199,7 @@ def _check_array(key: str, p: Param, arr) -> None:
         ok = np.isin(flat, p.choices)
     elif flat.dtype.kind in "biuf":            # numbers: checked at once
         a = flat.astype(float)
-        ok = np.isfinite(a) & (a >= p.low) & (a <= p.high)
+        ok = p.in_range(a)
         if p.optional:
             ok |= np.isnan(a)
     else:                                       # objects or text: one by one
@@ -244,4 +251,4 @@ def _valid(p: Param, v) -> bool:
     x = _number(v)
     if p.optional and (v is None or (x is not None and math.isnan(x))):
         return True
-    return x is not None and math.isfinite(x) and p.low <= x <= p.high
+    return x is not None and bool(p.in_range(x))

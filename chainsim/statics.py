@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numba
 import numpy as np
 
 from ._generated import layout
 from .core.batch import allocate, solve_batch as _solve_batch_fast
+from .core.jit import num_threads
 from .model import Model, columns
 from .outputs import OUTPUTS, PUBLIC, unpack
 from .pack import batch_size, pack
@@ -181,13 +181,8 @@ def solve_columns(cols: Mapping, *, tol=TOL, max_iter=MAX_ITER, threads=None, ch
     theta = pack(cols)
     n = theta.shape[0]
     q, r, out, status, iters, resid = allocate(n)
-    old = numba.get_num_threads()
-    if threads is not None:
-        numba.set_num_threads(int(threads))
-    try:
+    with num_threads(threads):
         _solve_batch_fast(theta, tol, max_iter, chunk, q, r, out, status, iters, resid)
-    finally:
-        numba.set_num_threads(old)
     return BatchResult(unpack(out), status, iters, resid, q, r, theta)
 
 

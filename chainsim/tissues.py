@@ -6,6 +6,7 @@ listed in docs/model.md, not fitted to any output.
 
 from __future__ import annotations
 
+#: Gravitational acceleration (m/s^2), for every module that needs it.
 GRAVITY = 9.81
 
 # --- plantar soft tissue under the heel and the metatarsal heads ------------------------------

@@ -166,7 +166,7 @@ class Explorer:
         """Draw everything once; later calls only move the current skeletons and the bars."""
         from .plot import cascade, overlay
         from .plot.cascade import changes
-        from .plot.skeleton import N_SEGMENTS, _VIEWS, segments
+        from .plot.skeleton import N_SEGMENTS, check_view, segments
 
         status = getattr(self, "_status", "ok")
         note = "" if status in SOLVED else f"  [{status}: showing the last standing posture]"
@@ -191,7 +191,7 @@ class Explorer:
         shown = {k: a[k] + self.exaggerate * (b[k] - a[k]) for k in a}
         segs = segments(shown)
         for lines, view in zip(self._moving, self.views):
-            i, j = _VIEWS[view]
+            i, j = check_view(view)
             for ln, (_, p, q) in zip(lines, segs):
                 ln.set_data([p[i], q[i]], [p[j], q[j]])
         d = changes(self.baseline, self.result)

@@ -6,7 +6,7 @@ import pytest
 from chainsim.core import energy as E
 from chainsim._generated import layout as L
 from chainsim.core.dynamics import eom
-from chainsim.export.mjcf import _P
+from chainsim.export.mjcf import MIRROR
 from chainsim.model import Model
 from chainsim.statics import solve
 
@@ -78,7 +78,7 @@ def _ground_loads(theta, q, bodies):
             gi = first + LEG_POINT_LAST[pt] - L.NB
             p, f = w.points[ch, pt].copy(), rows[r].copy()
             if ch == E.RIGHT:
-                p, f = _P * p, _P * f
+                p, f = MIRROR * p, MIRROR * f
             out.append((bodies[gi], p, f))
     return out
 

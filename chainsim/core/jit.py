@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import numba as nb
@@ -77,3 +78,16 @@ jit_alloc = nb.njit(**_OPTIONS)
 jit_inline = nb.njit(inline="always", **_OPTIONS)
 #: Decorator for the parallel batch drivers.
 jit_parallel = nb.njit(parallel=True, **_OPTIONS)
+
+
+@contextmanager
+def num_threads(threads: int | None = None):
+    """numba's thread count set to ``threads`` inside the block (unchanged when None), and
+    restored after it, also when the block raises."""
+    old = nb.get_num_threads()
+    if threads is not None:
+        nb.set_num_threads(int(threads))
+    try:
+        yield
+    finally:
+        nb.set_num_threads(old)

@@ -24,9 +24,11 @@ from ..core.energy import LEFT, RIGHT, TRUNK
 from ..model import Model, columns
 from ..pack import pack
 
-_P = np.array([1.0, -1.0, 1.0])
-_COORD = ("pelvis_x", "pelvis_y", "pelvis_z", "pelvis_rotation", "pelvis_obliquity",
-          "pelvis_tilt")
+#: ``P`` = diag(1, -1, 1), the reflection that mirrors the left-leg evaluation to the right leg
+MIRROR = np.array([1.0, -1.0, 1.0])
+#: names of the pelvis' six coordinates, chainsim's first
+PELVIS_COORDS = ("pelvis_x", "pelvis_y", "pelvis_z", "pelvis_rotation", "pelvis_obliquity",
+                 "pelvis_tilt")
 
 
 def _f(x):
@@ -40,8 +42,8 @@ def _inertial(Ib, mirror):
     J = np.array([[Ib[4], Ib[7], Ib[8]], [Ib[7], Ib[5], Ib[9]], [Ib[8], Ib[9], Ib[6]]])
     Ic = J - m * (c @ c * np.eye(3) - np.outer(c, c))
     if mirror:
-        c = _P * c
-        Ic = Ic * np.outer(_P, _P)
+        c = MIRROR * c
+        Ic = Ic * np.outer(MIRROR, MIRROR)
     full = [Ic[0, 0], Ic[1, 1], Ic[2, 2], Ic[0, 1], Ic[0, 2], Ic[1, 2]]
     return c, m, full
 
@@ -88,7 +90,7 @@ def to_mjcf(model: Model | None = None, path=None, *, timestep: float = 2e-4,
     posture = np.zeros(L.NQ) if posture is None else np.asarray(posture, float)
     names = {}
     from .._generated.model import LEG, LUMBAR
-    for i, n in enumerate(_COORD):
+    for i, n in enumerate(PELVIS_COORDS):
         names[i] = n
     for i, n in enumerate(LUMBAR):
         names[L.Q_LUMBAR + i] = n
@@ -156,7 +158,7 @@ def to_mjcf(model: Model | None = None, path=None, *, timestep: float = 2e-4,
                 gi = first + jj - L.NB
                 w, o = axes[ch, jj], origins[ch, jj]
                 if mirror:
-                    w, o = -_P * w, _P * o
+                    w, o = -MIRROR * w, MIRROR * o
                 out.append(joint(gi, "hinge", o, w, pad + "  ", ch - 1, jj - L.NB))
             c, m, full = _inertial(Ib[ch, end], mirror)
             out.append(pad + f'  <inertial pos="{_f(c)}" mass="{m:.17g}" '
@@ -165,7 +167,7 @@ def to_mjcf(model: Model | None = None, path=None, *, timestep: float = 2e-4,
                 for ci, pt in enumerate(L.CONTACT_POINTS):
                     if not (j <= LEG_POINT_LAST[pt] <= end) or ci == L.C_MID:
                         continue
-                    p = ws.w.points[ch, pt] * (_P if mirror else 1.0)
+                    p = ws.w.points[ch, pt] * (MIRROR if mirror else 1.0)
                     out.append(pad + f'  <geom name="{side}_{L.CONTACT_NAMES[ci]}" '
                                f'type="sphere" size="0.005" pos="{_f(p)}" mass="0"/>')
             j = end + 1

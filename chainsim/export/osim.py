@@ -22,7 +22,7 @@ import numpy as np
 from .._generated import layout as L
 from ..core.dynamics import eom
 from ..core.energy import LEFT, RIGHT, TRUNK
-from .mjcf import _COORD, _P, theta_of
+from .mjcf import MIRROR, PELVIS_COORDS, theta_of
 
 
 #: Mass (kg) and moments of inertia (kg m^2) of the bodies between two joints of one
@@ -58,7 +58,7 @@ def coordinate_names():
     """Names of chainsim's 31 coordinates, in order (as in the exported models)."""
     from .._generated.model import LEG, LUMBAR
 
-    names = list(_COORD) + list(LUMBAR)
+    names = list(PELVIS_COORDS) + list(LUMBAR)
     for side in ("left", "right"):
         names += [f"{side}_{n}" for n in LEG]
     return names
@@ -95,7 +95,7 @@ def build_osim(model=None, *, theta=None):
                       [Ibody[8], Ibody[9], Ibody[6]]])
         Ic = J - mass * (c @ c * np.eye(3) - np.outer(c, c))
         if mirror:
-            c, Ic = _P * c, Ic * np.outer(_P, _P)
+            c, Ic = MIRROR * c, Ic * np.outer(MIRROR, MIRROR)
         return osim.Body(name, float(mass), V(c), osim.Inertia(
             float(Ic[0, 0]), float(Ic[1, 1]), float(Ic[2, 2]), float(Ic[0, 1]),
             float(Ic[0, 2]), float(Ic[1, 2])))
@@ -127,7 +127,7 @@ def build_osim(model=None, *, theta=None):
             gi = first + j - L.NB
             w, o = axes[ch, j], origins[ch, j]
             if mirror:
-                w, o = -_P * w, _P * o
+                w, o = -MIRROR * w, MIRROR * o
             b = body(f"b_{names[gi]}", Ib[ch, j], mirror)
             parent = joint(names[gi], parent, b, o, _rotation_to_z(w), "pin")
     m.finalizeConnections()

@@ -10,7 +10,8 @@ import numpy as np
 
 from ._util import GID, label, static
 from .impact import FORCES, impact_dataset, impact_series
-from .skeleton import COLORS, _finish, check_view, draw_arrow, draw_chain, ground_forces, segments
+from .skeleton import (COLORS, check_view, draw_arrow, draw_chain, finish_axes, ground_forces,
+                       segments)
 
 
 def _frames_2d(view, fn):
@@ -80,7 +81,7 @@ def animate_sweep(key="both.pronation_deg", values=np.linspace(-10.0, 15.0, 11),
     ax = fig.add_subplot(1, 2, 1)
     lines = draw_chain(ax, shown[0], view, color="tab:red")
     draw_chain(ax, first, view, color="0.75", lw=3, zorder=0)
-    _finish(ax, view, {**first, **{f"{k}@{n}": v for n, s in enumerate(shown) for k, v in s.items()}})
+    finish_axes(ax, view, {**first, **{f"{k}@{n}": v for n, s in enumerate(shown) for k, v in s.items()}})
     title = ax.set_title("")
     axes_out = []
     markers = []
@@ -201,7 +202,7 @@ def animate_impact(result, model=None, side="left", view="sagittal", frames=40, 
         arrows[lab] = a
     ax.update_datalim([xy for at in arrows_at for ab in at.values() for xy in ab] +
                       [(p[k][idx[0]], p[k][idx[1]]) for p in posed for k in p])
-    _finish(ax, view, posed[0])
+    finish_axes(ax, view, posed[0])
     ts = fig.add_subplot(1, 3, (2, 3))
     impact_series(ds, side=side, ax=ts)
     cursor = ts.axvline(t[0] * 1e3, color="k", lw=0.8)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._util import GID, new_ax, static
-from .skeleton import _finish, check_view, draw_chain
+from .skeleton import check_view, draw_chain, finish_axes
 
 #: The landmarks whose displacement :func:`overlay` highlights.
 LANDMARKS = tuple(f"{s}.{p}" for s in ("left", "right")
@@ -86,7 +86,7 @@ def overlay(base, changed=None, view="frontal", ax=None, labels=("baseline", "al
         t = ax.annotate(f"{k.replace('.', ' ')}: {dist:.1f} mm", (p[idx[0]], p[idx[1]]),
                         xytext=(8, 8), textcoords="offset points", fontsize=7, color=colors[1])
         t.set_gid(GID + "moved_label")
-    _finish(ax, view, {**a, **{k + "'": v for k, v in shown.items()}})
+    finish_axes(ax, view, {**a, **{k + "'": v for k, v in shown.items()}})
     if legend:
         ax.legend(loc="best", fontsize=7)
     return ax

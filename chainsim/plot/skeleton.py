@@ -124,7 +124,8 @@ def draw_arrow(ax, view: str, tail, vector, color, gid: str, lw=1.8):
     return art
 
 
-def _finish(ax, view, points):
+def finish_axes(ax, view, points):
+    """Limits, aspect and axis labels of a ``view`` once its ``points`` (name -> xyz) are drawn."""
     if view == "3d":
         p = np.array(list(points.values()))
         lo, hi = p.min(0), p.max(0)
@@ -206,7 +207,7 @@ def skeleton(result, view="frontal", ax=None, color="k", label=None, grf=True, l
     if loads:
         for name, (p, f) in joint_forces(result).items():
             draw_arrow(ax, view, p, f * scale, COLORS["load"], "load", lw=1.4)
-    _finish(ax, view, pts)
+    finish_axes(ax, view, pts)
     return ax
 
 

@@ -45,7 +45,7 @@ _KEY = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
 _KEY_LINE = re.compile(rf"\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*=")
 
 
-class _Source:
+class Source:
     """Says where a table or key was written: the file and line when known, else the key path."""
 
     def __init__(self, name: str | None = None, text: str = ""):
@@ -71,26 +71,26 @@ class _Source:
         return path
 
 
-def _fail(where: str, reason: str):
+def fail(where: str, reason: str):
     raise SpecError(f"{where}: {reason}")
 
 
-def _hint(name, choices) -> str:
+def hint(name, choices) -> str:
     close = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.5)
     return f"; did you mean {close[0]}?" if close else ""
 
 
 # ---------------------------------------------------------------------------- checks
 
-def _int(v, where, name, low):
+def check_int(v, where, name, low):
     if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
-        _fail(where, f"{name} must be a whole number >= {low}, got {v!r}")
+        fail(where, f"{name} must be a whole number >= {low}, got {v!r}")
     return int(v)
 
 
 def _float(v, where, what):
     if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-        _fail(where, f"{what} must be a number, got {v!r}")
+        fail(where, f"{what} must be a number, got {v!r}")
     return float(v)
 
 
@@ -99,7 +99,7 @@ def _param(key, where):
     try:
         full = list(expand_columns({key: np.zeros(0)}))
     except ParameterError as e:
-        _fail(where, str(e))
+        fail(where, str(e))
     return REGISTRY[full[0]], full
 
 
@@ -110,19 +110,19 @@ def _checked(key, values, where):
         values = [math.nan if isinstance(v, str) and v.lower() in ("free", "none") else v
                   for v in values]
     if any(isinstance(v, bool) for v in values):
-        _fail(where, f"{key}: true/false is not a value; {p.range_text()}")
+        fail(where, f"{key}: true/false is not a value; {p.range_text()}")
     arr = np.array(values, dtype=object if p.choices else None)
     try:
         expand_columns({key: arr})
     except ParameterError as e:
-        _fail(where, str(e))
+        fail(where, str(e))
     return [str(v) for v in values] if p.choices else [float(v) for v in values]
 
 
 def _flatten(d, where_table, src, is_leaf=lambda v: False, prefix=""):
     """Nested tables (``[axes.both]``, bare dotted keys) flattened to dotted parameter keys."""
     if not isinstance(d, dict):
-        _fail(src(where_table), f"expected a table of parameter = value, got {d!r}")
+        fail(src(where_table), f"expected a table of parameter = value, got {d!r}")
     out = {}
     for k, v in d.items():
         key = f"{prefix}{k}"
@@ -138,20 +138,20 @@ def _category(key, v, where):
     try:
         return categories.check(key, v)
     except ParameterError as e:
-        _fail(where, str(e))
+        fail(where, str(e))
 
 
 def _category_axis(key, v, where):
     """A grid axis over presets or insoles: a list of names."""
     v = v.tolist() if isinstance(v, np.ndarray) else v
     if not isinstance(v, (list, tuple)):
-        _fail(where, f"an axis of {key} is a list of names, got {v!r} (to use one for the whole "
-                     "sweep, put it under [fixed])")
+        fail(where, f"an axis of {key} is a list of names, got {v!r} (to use one for the whole "
+                    "sweep, put it under [fixed])")
     if not v:
-        _fail(where, "empty axis; give at least one value")
+        fail(where, "empty axis; give at least one value")
     for x in v:
         if list(v).count(x) > 1:
-            _fail(where, f"{x!r} is listed twice")
+            fail(where, f"{x!r} is listed twice")
         _category(key, x, where)
     return tuple(v)
 
@@ -164,49 +164,49 @@ def _axis(key, v, where):
     if isinstance(v, dict):
         unknown = [k for k in v if k not in _AXIS_FORM]
         if unknown:
-            _fail(where, f"unknown key {unknown[0]!r} in an axis{_hint(unknown[0], _AXIS_FORM)} "
-                         "(an axis is a list of values or {start, stop, num, log})")
+            fail(where, f"unknown key {unknown[0]!r} in an axis{hint(unknown[0], _AXIS_FORM)} "
+                        "(an axis is a list of values or {start, stop, num, log})")
         missing = [k for k in ("start", "stop", "num") if k not in v]
         if missing:
-            _fail(where, f"an axis given as a range needs start, stop and num (missing "
-                         f"{', '.join(missing)})")
+            fail(where, f"an axis given as a range needs start, stop and num (missing "
+                        f"{', '.join(missing)})")
         num = v["num"]
         if isinstance(num, (int, np.integer)) and not isinstance(num, bool) and num == 0:
-            _fail(where, "empty axis (num = 0); give at least one value")
-        num = _int(num, where, "num", 1)
+            fail(where, "empty axis (num = 0); give at least one value")
+        num = check_int(num, where, "num", 1)
         lo, hi = (_float(v[k], where, k) for k in ("start", "stop"))
         log = v.get("log", False)
         if not isinstance(log, bool):
-            _fail(where, f"log must be true or false, got {log!r}")
+            fail(where, f"log must be true or false, got {log!r}")
         if log and (lo <= 0 or hi <= 0):
-            _fail(where, "a log-spaced axis needs start and stop above zero")
+            fail(where, "a log-spaced axis needs start and stop above zero")
         values = (np.geomspace if log else np.linspace)(lo, hi, num).tolist()
     elif isinstance(v, (list, tuple, np.ndarray)):
         values = list(np.asarray(v, dtype=object).ravel()) if isinstance(v, np.ndarray) else list(v)
         if not values:
-            _fail(where, "empty axis; give at least one value")
+            fail(where, "empty axis; give at least one value")
     else:
-        _fail(where, f"an axis is a list of values or {{start, stop, num}}, got {v!r} "
-                     "(to hold a parameter at one value, put it under [fixed])")
+        fail(where, f"an axis is a list of values or {{start, stop, num}}, got {v!r} "
+                    "(to hold a parameter at one value, put it under [fixed])")
     if p.choices and not all(isinstance(x, str) for x in values):
-        _fail(where, f"{key} takes {p.range_text()}")
+        fail(where, f"{key} takes {p.range_text()}")
     return tuple(_checked(key, values, where))
 
 
 def _range(key, v, where):
     """A ``[low, high]`` range of a numeric parameter."""
     if key in categories.KEYS:
-        _fail(where, f"{key} takes names: a sampled design needs a numeric range (sweep it on "
-                     "a grid axis, or set it under [fixed])")
+        fail(where, f"{key} takes names: a sampled design needs a numeric range (sweep it on "
+                    "a grid axis, or set it under [fixed])")
     p, _ = _param(key, where)
     if p.choices:
-        _fail(where, f"{key} takes {p.range_text()}: a sampled design needs a numeric range "
-                     "(sweep it on a grid axis, or set it under [fixed])")
+        fail(where, f"{key} takes {p.range_text()}: a sampled design needs a numeric range "
+                    "(sweep it on a grid axis, or set it under [fixed])")
     if not (isinstance(v, (list, tuple)) and len(v) == 2):
-        _fail(where, f"a range is [low, high], got {v!r}")
+        fail(where, f"a range is [low, high], got {v!r}")
     lo, hi = (_float(x, where, "a range's ends") for x in v)
     if not lo < hi:
-        _fail(where, f"empty range: low ({lo:g}) must be below high ({hi:g})")
+        fail(where, f"empty range: low ({lo:g}) must be below high ({hi:g})")
     return tuple(_checked(key, [lo, hi], where))
 
 
@@ -217,11 +217,11 @@ def _fixed_value(key, v, where):
     if p.optional and isinstance(v, str) and v.lower() in ("free", "none"):
         v = None
     if isinstance(v, bool) or isinstance(v, (list, tuple, dict)):
-        _fail(where, f"{key} is held at one value, got {v!r}; {p.range_text()}")
+        fail(where, f"{key} is held at one value, got {v!r}; {p.range_text()}")
     try:
         return next(iter(expand({key: v}).values()))
     except ParameterError as e:
-        _fail(where, str(e))
+        fail(where, str(e))
 
 
 def _scalars() -> dict:
@@ -236,28 +236,28 @@ def _outputs(v, where, kind="static"):
     if v is None:
         return tuple(names) if kind == "impact" else tuple(PUBLIC)
     if isinstance(v, str) or not isinstance(v, (list, tuple)) or not v:
-        _fail(where, f"outputs is a non-empty list of output names, got {v!r}")
+        fail(where, f"outputs is a non-empty list of output names, got {v!r}")
     for o in v:
         if kind == "impact" and o not in names:
             why = (" is a static output" if o in OUTPUTS
-                   else f" is not an impact scalar{_hint(o, names)}")
-            _fail(where, f"{o!r}{why}; an impact sweep stores impact scalars: {', '.join(names)}")
+                   else f" is not an impact scalar{hint(o, names)}")
+            fail(where, f"{o!r}{why}; an impact sweep stores impact scalars: {', '.join(names)}")
         if o not in names:
             why = ' (an impact scalar: set kind = "impact" in [sweep])' if o in _scalars() else ""
-            _fail(where, f"unknown output {o!r}{_hint(o, OUTPUTS)}{why} (see `chainsim outputs`)")
+            fail(where, f"unknown output {o!r}{hint(o, OUTPUTS)}{why} (see `chainsim outputs`)")
         if list(v).count(o) > 1:
-            _fail(where, f"output {o!r} is listed twice")
+            fail(where, f"output {o!r} is listed twice")
     return tuple(v)
 
 
 def _options(d, table, src):
     opts = d.get(table, {})
     if not isinstance(opts, dict):
-        _fail(src(table), "expected a table")
+        fail(src(table), "expected a table")
     for k in opts:
         if k not in _OPTIONS[table]:
-            _fail(src(table, k), f"unknown setting {k!r}{_hint(k, _OPTIONS[table])}; "
-                                 f"[{table}] takes {', '.join(_OPTIONS[table])}")
+            fail(src(table, k), f"unknown setting {k!r}{hint(k, _OPTIONS[table])}; "
+                                f"[{table}] takes {', '.join(_OPTIONS[table])}")
     return opts
 
 
@@ -265,39 +265,39 @@ def _impact(d, src, kind, main) -> tuple:
     """The ``[impact]`` table checked by :mod:`chainsim.dynamics`: ``(("preset", name),
     (option, value), ...)``, options sorted, numbers as floats; ``()`` for a static sweep."""
     if "impact" in d and kind != "impact":
-        _fail(src("impact"), f'[impact] is for impacts; set kind = "impact" in [{main}]')
+        fail(src("impact"), f'[impact] is for impacts; set kind = "impact" in [{main}]')
     if kind != "impact":
         return ()
     from .. import dynamics
 
     table = d.get("impact", {})
     if not isinstance(table, dict):
-        _fail(src("impact"), f"expected a table of option = value, got {table!r}")
+        fail(src("impact"), f"expected a table of option = value, got {table!r}")
     options = dict(table)
     preset = options.pop("preset", "running_heel_strike")
     if preset not in dynamics.PRESETS:
-        _fail(src("impact", "preset"), f"unknown impact preset {preset!r}"
-                                       f"{_hint(preset, dynamics.PRESETS)}; one of "
-                                       f"{', '.join(dynamics.PRESETS)}")
-    valid = [k for k in dynamics._OPTIONS if k != "threads"]
+        fail(src("impact", "preset"), f"unknown impact preset {preset!r}"
+                                      f"{hint(preset, dynamics.PRESETS)}; one of "
+                                      f"{', '.join(dynamics.PRESETS)}")
+    valid = [k for k in dynamics.OPTIONS if k != "threads"]
     for k, v in options.items():
         where = src("impact", k)
         if k == "threads":
-            _fail(where, "threads is a run setting, not part of the sweep: pass --threads "
-                         "(threads= in Python)")
+            fail(where, "threads is a run setting, not part of the sweep: pass --threads "
+                        "(threads= in Python)")
         if k not in valid:
-            _fail(where, f"unknown impact option {k!r}{_hint(k, valid)}; [impact] takes "
-                         f"preset, {', '.join(valid)}")
+            fail(where, f"unknown impact option {k!r}{hint(k, valid)}; [impact] takes "
+                        f"preset, {', '.join(valid)}")
         if k != "shod" and isinstance(v, bool):
-            _fail(where, f"{k} must be a number, got {v!r}")
+            fail(where, f"{k} must be a number, got {v!r}")
         try:
-            dynamics._options(preset, {k: v})
+            dynamics.check_options(preset, {k: v})
         except ParameterError as e:
-            _fail(where, str(e))
+            fail(where, str(e))
     try:                                          # together (record_s is at least step_s)
-        dynamics._options(preset, options)
+        dynamics.check_options(preset, options)
     except ParameterError as e:
-        _fail(src("impact"), str(e))
+        fail(src("impact"), str(e))
     return (("preset", preset),) + tuple(sorted(
         (k, bool(v) if k == "shod" else float(v)) for k, v in options.items()))
 
@@ -318,37 +318,38 @@ class _Claims:
                 elif key in categories.KEYS or self.by[f].split()[-1] in categories.KEYS:
                     why = (f"; an insole sets every {f.split('.')[0]}.insole.* field, so sweep "
                            "either the insole or its fields")
-                _fail(where, f"{key} sets {f}, already set by {self.by[f]}{why}")
+                fail(where, f"{key} sets {f}, already set by {self.by[f]}{why}")
             self.by[f] = label
 
 
-def _common(d, src, main, allowed):
+def check_common(d, src, main, allowed):
     """Checks shared by sweeps and sensitivity: tables, [fixed], [solver], seed, outputs."""
     if not isinstance(d, dict):
         raise SpecError(f"a specification is a table (dict), got {type(d).__name__}")
     if main not in d:
-        _fail(src.name or "spec", f"no [{main}] table" + (
+        fail(src.name or "spec", f"no [{main}] table" + (
             "; this is a sensitivity spec: run `chainsim sensitivity`" if "sensitivity" in d
             else "; this is a sweep spec: run `chainsim sweep`" if "sweep" in d else ""))
     tables = set(allowed) | {"sweep", "sensitivity"}
     for t in d:
         if t not in tables:
-            _fail(src(t), f"unknown table [{t}]{_hint(t, sorted(tables))}; "
-                          f"a {main} spec has {', '.join(f'[{a}]' for a in allowed)}")
+            fail(src(t), f"unknown table [{t}]{hint(t, sorted(tables))}; "
+                         f"a {main} spec has {', '.join(f'[{a}]' for a in allowed)}")
     opts = _options(d, main, src)
     kind = opts.get("kind", "static")
     if kind not in KINDS:
-        _fail(src(main, "kind"), f"unknown kind {kind!r}{_hint(kind, KINDS)}; one of "
-                                 f"{', '.join(KINDS)}")
+        fail(src(main, "kind"), f"unknown kind {kind!r}{hint(kind, KINDS)}; one of "
+                                f"{', '.join(KINDS)}")
     impact = _impact(d, src, kind, main)
     if kind == "impact" and "solver" in d:
-        _fail(src("solver"), "[solver] is for static sweeps (the equilibrium solver); an impact "
-                             "sweep's integrator settings go in [impact] (step_s)")
+        fail(src("solver"), "[solver] is for static sweeps (the equilibrium solver); an impact "
+                            "sweep's integrator settings go in [impact] (step_s)")
     solver = _options(d, "solver", src)
     tol = _float(solver.get("tol", TOL), src("solver", "tol"), "tol")
     if not tol > 0:
-        _fail(src("solver", "tol"), f"tol must be above zero, got {tol!r}")
-    max_iter = _int(solver.get("max_iter", MAX_ITER), src("solver", "max_iter"), "max_iter", 1)
+        fail(src("solver", "tol"), f"tol must be above zero, got {tol!r}")
+    max_iter = check_int(solver.get("max_iter", MAX_ITER), src("solver", "max_iter"), "max_iter",
+                         1)
     claims = _Claims()
     fixed = {}
     for key, v in _flatten(d.get("fixed", {}), "fixed", src).items():
@@ -356,16 +357,16 @@ def _common(d, src, main, allowed):
         fixed[key] = _fixed_value(key, v, src("fixed", key))
     seed = opts.get("seed")
     if seed is not None:
-        seed = _int(seed, src(main, "seed"), "seed", 0)
+        seed = check_int(seed, src(main, "seed"), "seed", 0)
     outputs = _outputs(opts.get("outputs"), src(main, "outputs"), kind)
     return opts, claims, tuple(sorted(fixed.items())), outputs, seed, tol, max_iter, impact
 
 
-def _axes(d, src, claims):
+def check_axes(d, src, claims):
     axes = _flatten(d.get("axes", {}), "axes", src,
                     is_leaf=lambda v: all(not isinstance(x, (dict, list)) for x in v.values()))
     if not axes:
-        _fail(src("axes"), "no axes; give at least one key = [values]")
+        fail(src("axes"), "no axes; give at least one key = [values]")
     out = []
     for key, v in axes.items():
         claims(key, src("axes", key), f"[axes] {key}")
@@ -373,10 +374,10 @@ def _axes(d, src, claims):
     return tuple(out)
 
 
-def _ranges(d, src, claims):
+def check_ranges(d, src, claims):
     ranges = _flatten(d.get("ranges", {}), "ranges", src)
     if not ranges:
-        _fail(src("ranges"), "no parameter ranges; give at least one key = [low, high]")
+        fail(src("ranges"), "no parameter ranges; give at least one key = [low, high]")
     out = []
     for key, v in ranges.items():
         claims(key, src("ranges", key), f"[ranges] {key}")
@@ -384,11 +385,11 @@ def _ranges(d, src, claims):
     return tuple(out)
 
 
-def _check_categories(params, fixed, design, src):
+def check_categories(params, fixed, design, src):
     """Refuse presets that leave a parameter's range, or arch supports above the arch, at
     some point of the sweep (see :func:`.categories.check_spec`)."""
     try:
         categories.check_spec(params, fixed, design)
     except categories.Refused as e:
         table = "fixed" if e.key in dict(fixed) else "axes" if design == "grid" else "ranges"
-        _fail(src(table, e.key) if e.key else src.name or "spec", str(e))
+        fail(src(table, e.key) if e.key else src.name or "spec", str(e))

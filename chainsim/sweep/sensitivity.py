@@ -15,8 +15,7 @@ from ..outputs import OUTPUTS
 from ..dynamics import IMPACT_SOLVED
 from ..statics import MAX_ITER, SOLVED, TOL
 from . import execute
-from .checks import _scalars
-from .spec import DEFAULT_CHUNK, SensitivitySpec, _tables, load_sensitivity
+from .spec import DEFAULT_CHUNK, SensitivitySpec, build_tables, load_sensitivity
 from .store import flag_meanings
 
 
@@ -29,7 +28,9 @@ def _solved(spec) -> list:
 def _attrs(spec, o) -> dict:
     """An output's ``units`` (and a static output's ``sign``)."""
     if spec.kind == "impact":
-        return {"units": _scalars()[o][0]}
+        from ..dynamics import SCALARS
+
+        return {"units": SCALARS[o][0]}
     return {"units": OUTPUTS[o].unit, "sign": OUTPUTS[o].sign}
 
 
@@ -115,7 +116,7 @@ def _spec(spec_or_ranges, method, outputs, n, seed, fixed, tol, max_iter,
     head = {"method": method, "n": n}
     if seed is not None:
         head["seed"] = seed
-    d = _tables(head, fixed, outputs, tol, max_iter, None, impact, main="sensitivity")
+    d = build_tables(head, fixed, outputs, tol, max_iter, None, impact, main="sensitivity")
     return SensitivitySpec.from_dict({**d, "ranges": {k: list(v)
                                                       for k, v in spec_or_ranges.items()}})
 

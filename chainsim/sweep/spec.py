@@ -30,8 +30,8 @@ import numpy as np
 from ..outputs import PUBLIC
 from ..statics import MAX_ITER, TOL
 from . import categories
-from .checks import (DESIGNS, METHODS, SpecError, _axes, _check_categories, _common, _fail,
-                     _hint, _int, _ranges, _Source)
+from .checks import (DESIGNS, METHODS, Source, SpecError, check_axes, check_categories,
+                     check_common, check_int, check_ranges, fail, hint)
 
 try:
     import tomllib
@@ -157,35 +157,35 @@ class SweepSpec:
         SpecError
             Naming the line (or key path) and the reason.
         """
-        src = _Source(source, text)
-        opts, claims, fixed, outputs, seed, tol, max_iter, impact = _common(
+        src = Source(source, text)
+        opts, claims, fixed, outputs, seed, tol, max_iter, impact = check_common(
             d, src, "sweep", ("sweep", "axes", "ranges", "fixed", "solver", "impact"))
         run = {"kind": opts.get("kind", "static"), "impact": impact}
         design = opts.get("design", "grid")
         if design not in DESIGNS:
-            _fail(src("sweep", "design"),
-                  f"unknown design {design!r}{_hint(design, DESIGNS)}; one of {', '.join(DESIGNS)}")
+            fail(src("sweep", "design"),
+                 f"unknown design {design!r}{hint(design, DESIGNS)}; one of {', '.join(DESIGNS)}")
         chunk = opts.get("chunk_size")
         if chunk is not None:
-            chunk = _int(chunk, src("sweep", "chunk_size"), "chunk_size", 1)
+            chunk = check_int(chunk, src("sweep", "chunk_size"), "chunk_size", 1)
         if design == "grid":
             for wrong in ("ranges", "n", "seed"):
                 if wrong in d or wrong in opts:
-                    _fail(src("ranges") if wrong == "ranges" else src("sweep", wrong),
-                          f"{'[ranges]' if wrong == 'ranges' else wrong} is for sampled designs "
-                          f"(random, lhs, sobol); a grid takes [axes] and its size is the "
-                          f"product of the axes' lengths")
-            params = _axes(d, src, claims)
-            _check_categories(params, fixed, design, src)
+                    fail(src("ranges") if wrong == "ranges" else src("sweep", wrong),
+                         f"{'[ranges]' if wrong == 'ranges' else wrong} is for sampled designs "
+                         f"(random, lhs, sobol); a grid takes [axes] and its size is the "
+                         f"product of the axes' lengths")
+            params = check_axes(d, src, claims)
+            check_categories(params, fixed, design, src)
             return cls("grid", params, fixed, outputs, tol=tol, max_iter=max_iter,
                        chunk_size=chunk, **run)
         if "axes" in d:
-            _fail(src("axes"), f"[axes] is for a grid; a {design} design takes [ranges] and n")
+            fail(src("axes"), f"[axes] is for a grid; a {design} design takes [ranges] and n")
         if "n" not in opts:
-            _fail(src("sweep"), f"a {design} design needs n, the number of samples")
-        n = _int(opts["n"], src("sweep", "n"), "n", 1)
-        params = _ranges(d, src, claims)
-        _check_categories(params, fixed, design, src)
+            fail(src("sweep"), f"a {design} design needs n, the number of samples")
+        n = check_int(opts["n"], src("sweep", "n"), "n", 1)
+        params = check_ranges(d, src, claims)
+        check_categories(params, fixed, design, src)
         if design == "sobol" and n & (n - 1):
             warnings.warn(f"a Sobol' design of n = {n} points is not balanced; "
                           "use a power of 2", UserWarning, stacklevel=3)
@@ -203,7 +203,7 @@ class SweepSpec:
         return cls.from_json(ds.attrs["sweep_spec"])
 
 
-def _tables(head, fixed, outputs, tol, max_iter, chunk_size, impact, main="sweep") -> dict:
+def build_tables(head, fixed, outputs, tol, max_iter, chunk_size, impact, main="sweep") -> dict:
     """The tables of a spec built in Python (``head`` is the [sweep] or [sensitivity] table)."""
     if outputs is not None:
         head["outputs"] = list(outputs)
@@ -264,7 +264,7 @@ def grid(axes: dict, *, fixed: dict | None = None, outputs=None, tol: float = TO
     ...      impact={"preset": "running_forefoot_strike"}).kind
     'impact'
     """
-    d = _tables({"design": "grid"}, fixed, outputs, tol, max_iter, chunk_size, impact)
+    d = build_tables({"design": "grid"}, fixed, outputs, tol, max_iter, chunk_size, impact)
     return SweepSpec.from_dict({**d, "axes": dict(axes)})
 
 
@@ -293,7 +293,7 @@ def sample(ranges: dict, n: int, *, design: str = "sobol", seed: int | None = No
     head = {"design": design, "n": n}
     if seed is not None:
         head["seed"] = seed
-    d = _tables(head, fixed, outputs, tol, max_iter, chunk_size, impact)
+    d = build_tables(head, fixed, outputs, tol, max_iter, chunk_size, impact)
     return SweepSpec.from_dict({**d, "ranges": {k: list(v) for k, v in ranges.items()}})
 
 
@@ -342,19 +342,19 @@ class SensitivitySpec:
         """Validate a sensitivity specification (tables ``sensitivity``, ``ranges``,
         ``fixed``, ``solver`` or ``impact``); raises :class:`SpecError` naming the line and
         the reason."""
-        src = _Source(source, text)
-        opts, claims, fixed, outputs, seed, tol, max_iter, impact = _common(
+        src = Source(source, text)
+        opts, claims, fixed, outputs, seed, tol, max_iter, impact = check_common(
             d, src, "sensitivity", ("sensitivity", "ranges", "fixed", "solver", "impact"))
         for key, _ in fixed:
             if key in categories.KEYS:
-                _fail(src("fixed", key), f"{key}: presets and insoles are for sweeps; a "
-                                         "sensitivity analysis takes parameter values")
+                fail(src("fixed", key), f"{key}: presets and insoles are for sweeps; a "
+                                        "sensitivity analysis takes parameter values")
         method = opts.get("method", "sobol")
         if method not in METHODS:
-            _fail(src("sensitivity", "method"),
-                  f"unknown method {method!r}{_hint(method, METHODS)}; one of {', '.join(METHODS)}")
-        n = _int(opts.get("n", 1024), src("sensitivity", "n"), "n", 2)
-        ranges = _ranges(d, src, claims)
+            fail(src("sensitivity", "method"),
+                 f"unknown method {method!r}{hint(method, METHODS)}; one of {', '.join(METHODS)}")
+        n = check_int(opts.get("n", 1024), src("sensitivity", "n"), "n", 2)
+        ranges = check_ranges(d, src, claims)
         return cls(method, ranges, fixed, outputs, n, _new_seed() if seed is None else seed,
                    tol, max_iter, opts.get("kind", "static"), impact)
 

@@ -87,16 +87,16 @@ def contact_forces(theta, ws, cq, cv, jac, damping):
     cushion dampers (and the shear damper) on.
     """
     w = ws.w
-    _contact_forces(theta, w.points, ws.V, w.axes, w.origins, w.gmap, w.gsign, ws.anchors,
-                    ws.cforce, ws.cnormal, ws.cslip, ws.fext, ws.tmp, ws.u3, ws.Jm, cq, cv, jac,
-                    damping)
+    contact_forces_arrays(theta, w.points, ws.V, w.axes, w.origins, w.gmap, w.gsign, ws.anchors,
+                          ws.cforce, ws.cnormal, ws.cslip, ws.fext, ws.tmp, ws.u3, ws.Jm, cq, cv,
+                          jac, damping)
 
 
 @jit
-def _contact_forces(theta, points, V, axes, origins, gmap, gsign, anchors, cforce, cnormal,
-                    cslip, fext, tmp, u3, Jm, cq, cv, jac, damping):
-    """``contact_forces`` on the workspace's arrays (``eom._evaluate``; points and vectors as
-    scalars: no array slices, which numba counts references to)."""
+def contact_forces_arrays(theta, points, V, axes, origins, gmap, gsign, anchors, cforce, cnormal,
+                          cslip, fext, tmp, u3, Jm, cq, cv, jac, damping):
+    """``contact_forces`` on the workspace's arrays (``eom.evaluate_arrays``; points and vectors
+    as scalars: no array slices, which numba counts references to)."""
     mu = theta[G_FRICTION]
     t1 = tmp[0:3]
     t2 = tmp[3:6]
@@ -187,11 +187,11 @@ def update_anchors(theta, ws):
 
     Uses the kinematics and contact forces of the last ``eom.evaluate`` (at the new state).
     """
-    _update_anchors(theta, ws.w.points, ws.anchors, ws.cnormal, ws.tmp)
+    update_anchors_arrays(theta, ws.w.points, ws.anchors, ws.cnormal, ws.tmp)
 
 
 @jit
-def _update_anchors(theta, points, anchors, cnormal, tmp):
+def update_anchors_arrays(theta, points, anchors, cnormal, tmp):
     """``update_anchors`` on the workspace's arrays."""
     mu = theta[G_FRICTION]
     t1 = tmp[0:3]

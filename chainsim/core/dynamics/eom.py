@@ -30,8 +30,8 @@ from ..._generated.layout import (
     P_REARFOOT_COM, P_SHANK_COM, P_THIGH_COM, S_INERTIA, S_MASS, S_TOES_MASS,
 )
 from . import rigid
-from .contact import _contact_forces
-from .forces import _fascia_forces, joint_forces
+from .contact import contact_forces_arrays
+from .forces import fascia_forces_arrays, joint_forces
 
 #: Chain coordinate after which each leg body hangs, and its frame (LEG_SEGMENTS index).
 THIGH, SHANK, REARFOOT, FOREFOOT, TOES = 8, 11, 13, 15, 16
@@ -184,16 +184,16 @@ def evaluate(q, v, theta, posture, ws, flags, cq, cv, jac):
     """
     w = ws.w
     kinematics(q, theta, w)
-    _evaluate(q, v, theta, posture, flags, cq, cv, jac, w.axes, w.origins, w.points, w.frames,
-              w.qc, w.gmap, w.gsign, ws.S, ws.Ib, ws.comp, ws.V, ws.A, ws.F, ws.fext, ws.qd,
-              ws.qdd, ws.tmp, ws.vec, ws.c, ws.M, ws.Jm, ws.tau, ws.rhs, ws.u, ws.u3,
-              ws.anchors, ws.cforce, ws.cnormal, ws.cslip)
+    evaluate_arrays(q, v, theta, posture, flags, cq, cv, jac, w.axes, w.origins, w.points,
+                    w.frames, w.qc, w.gmap, w.gsign, ws.S, ws.Ib, ws.comp, ws.V, ws.A, ws.F,
+                    ws.fext, ws.qd, ws.qdd, ws.tmp, ws.vec, ws.c, ws.M, ws.Jm, ws.tau, ws.rhs,
+                    ws.u, ws.u3, ws.anchors, ws.cforce, ws.cnormal, ws.cslip)
 
 
 @jit
-def _evaluate(q, v, theta, posture, flags, cq, cv, jac, axes, origins, points, frames, qc, gmap,
-              gsign, S, Ib, comp, V, A, F, fext, qd, qdd, tmp, vec, c, M, Jm, tau, rhs, u,
-              u3, anchors, cforce, cnormal, cslip):
+def evaluate_arrays(q, v, theta, posture, flags, cq, cv, jac, axes, origins, points, frames, qc,
+                    gmap, gsign, S, Ib, comp, V, A, F, fext, qd, qdd, tmp, vec, c, M, Jm, tau,
+                    rhs, u, u3, anchors, cforce, cnormal, cslip):
     """``evaluate`` after ``kinematics(q, theta, ws.w)``, on the workspace's arrays."""
     # _prepare, written out (a call counts references to its arrays)
     _chain_velocities(v, gmap, gsign, qd)
@@ -213,11 +213,12 @@ def _evaluate(q, v, theta, posture, flags, cq, cv, jac, axes, origins, points, f
                 Jm[i, j] = M[i, j]
     joint_forces(q, v, theta, posture, flags, rhs, Jm, cq, cv, jac)
     if flags & SPRINGS:
-        _fascia_forces(theta, points, qc, axes, origins, gmap, gsign, fext, vec, u, Jm, rhs, cq,
-                       jac)
+        fascia_forces_arrays(theta, points, qc, axes, origins, gmap, gsign, fext, vec, u, Jm, rhs,
+                             cq, jac)
     if flags & CONTACTS:
-        _contact_forces(theta, points, V, axes, origins, gmap, gsign, anchors, cforce, cnormal,
-                        cslip, fext, tmp, u3, Jm, cq, cv, jac, (flags & DAMPING) != 0)
+        contact_forces_arrays(theta, points, V, axes, origins, gmap, gsign, anchors, cforce,
+                              cnormal, cslip, fext, tmp, u3, Jm, cq, cv, jac,
+                              (flags & DAMPING) != 0)
     else:
         cforce[:, :, :] = 0.0
         cnormal[:, :] = 0.0

@@ -113,13 +113,14 @@ def fascia_forces(theta, ws, rhs, cq, jac):
     head (``ws.fext``), the windlass as a moment on the toes (``rhs``), and their axial
     stiffness in ``ws.Jm``."""
     w = ws.w
-    _fascia_forces(theta, w.points, w.qc, w.axes, w.origins, w.gmap, w.gsign, ws.fext, ws.vec,
-                   ws.u, ws.Jm, rhs, cq, jac)
+    fascia_forces_arrays(theta, w.points, w.qc, w.axes, w.origins, w.gmap, w.gsign, ws.fext,
+                         ws.vec, ws.u, ws.Jm, rhs, cq, jac)
 
 
 @jit
-def _fascia_forces(theta, points, qc, axes, origins, gmap, gsign, fext, f, u, Jm, rhs, cq, jac):
-    """``fascia_forces`` on the workspace's arrays (``eom._evaluate``)."""
+def fascia_forces_arrays(theta, points, qc, axes, origins, gmap, gsign, fext, f, u, Jm, rhs, cq,
+                         jac):
+    """``fascia_forces`` on the workspace's arrays (``eom.evaluate_arrays``)."""
     for ch in (LEFT, RIGHT):
         s = side(theta, ch - 1)
         kf = s[S_FASCIA + FASCIA_K]

@@ -19,11 +19,11 @@ smooth, contact-free motion (the energy and MuJoCo cross-checks).
 The right leg's coordinates move in the mirror world; nothing here needs to know (``eom``).
 
 **Speed.**  The step's linear system is factorised along the chain's tree (``tree``: no fill-in,
-a third of a dense Cholesky's work).  ``simulate``'s loop calls the array kernels (``eom._evaluate``
-and friends) rather than the functions taking the workspace: numba counts references to every
-array it passes or slices, with an atomic instruction each, and over the workspace's sixty
-arrays that cost a third of an impact's time.  Recording runs the inverse dynamics only as far
-as the recorded joints need.
+a third of a dense Cholesky's work).  ``simulate``'s loop calls the array kernels
+(``eom.evaluate_arrays`` and friends) rather than the functions taking the workspace: numba
+counts references to every array it passes or slices, with an atomic instruction each, and over
+the workspace's sixty arrays that cost a third of an impact's time.  Recording runs the inverse
+dynamics only as far as the recorded joints need.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from ..._generated.layout import (
 )
 from ..linalg import cho_solve, cholesky
 from . import eom, rigid
-from .contact import _update_anchors, update_anchors
+from .contact import update_anchors, update_anchors_arrays
 from .forces import fascia_energy, joint_energy
 from .tree import FIRST, ltl_factor, ltl_solve
 
@@ -275,7 +275,7 @@ def simulate(theta, posture, q0, v0, h, nsteps, every, method, flags, ws, q, v, 
     rec[:, :] = math.nan
     qrec[:, :] = math.nan
     status = IMPACT_OK
-    # the workspace's arrays, unpacked once (see eom._evaluate)
+    # the workspace's arrays, unpacked once (see eom.evaluate_arrays)
     w = ws.w
     axes, origins, points, frames, qc, gmap, gsign = (w.axes, w.origins, w.points, w.frames, w.qc,
                                                       w.gmap, w.gsign)
@@ -292,9 +292,10 @@ def simulate(theta, posture, q0, v0, h, nsteps, every, method, flags, ws, q, v, 
             for i in range(NQ):
                 qn[i] = q[i] + h * v[i]
             kinematics(qn, theta, w)
-            eom._evaluate(qn, v, theta, posture, flags, h * h, h, True, axes, origins, points,
-                          frames, qc, gmap, gsign, S, Ib, comp, V, A, F, fext, qd, qddc, tmp,
-                          vec, c, M, Jm, tau, rhs, u, u3, anchors, cforce, cnormal, cslip)
+            eom.evaluate_arrays(qn, v, theta, posture, flags, h * h, h, True, axes, origins,
+                                points, frames, qc, gmap, gsign, S, Ib, comp, V, A, F, fext, qd,
+                                qddc, tmp, vec, c, M, Jm, tau, rhs, u, u3, anchors, cforce,
+                                cnormal, cslip)
             ok = ltl_factor(Jm, L, FIRST)
             if ok:
                 for i in range(NQ):
@@ -322,7 +323,7 @@ def simulate(theta, posture, q0, v0, h, nsteps, every, method, flags, ws, q, v, 
         if flags & eom.CONTACTS:
             # contacts of the accepted state decide touchdown, lift-off and sliding
             if method == IMPLICIT:             # forces and kinematics of the step (q + h v)
-                _update_anchors(theta, points, anchors, cnormal, tmp)
+                update_anchors_arrays(theta, points, anchors, cnormal, tmp)
             else:
                 eom.evaluate(q, v, theta, posture, ws, flags, 0.0, 0.0, False)
                 update_anchors(theta, ws)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .spec import DEFAULT_CHUNK
+from ..sweep.spec import DEFAULT_CHUNK
 
 
 def add_commands(sub) -> None:
@@ -36,11 +36,11 @@ def _refuse(e) -> int:
 
 
 def cmd_sweep(args) -> int:
-    from .spec import load_spec
+    from ..sweep.spec import load_spec
 
     spec = load_spec(args.spec)                  # a SpecError is reported by chainsim.cli
-    from .runner import run
-    from .store import StoreError, to_netcdf
+    from ..sweep.runner import run
+    from ..sweep.store import StoreError, to_netcdf
 
     try:
         ds = run(spec, args.out, scheduler=args.scheduler, threads=args.threads,
@@ -59,10 +59,10 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_sensitivity(args) -> int:
-    from .spec import load_sensitivity
+    from ..sweep.spec import load_sensitivity
 
     spec = load_sensitivity(args.spec)
-    from .sensitivity import run_sensitivity, sobol_table, tornado_table
+    from ..sweep.sensitivity import run_sensitivity, sobol_table, tornado_table
 
     ds = run_sensitivity(spec, threads=args.threads)
     print(sobol_table(ds) if spec.method == "sobol" else tornado_table(ds))

@@ -6,15 +6,17 @@
 
 from __future__ import annotations
 
+from ..params import ParameterError
+from .common import add_model_options, build_model, parse_settings, to_json
+
 
 def add_commands(sub) -> None:
     """Add the ``impact`` subcommand to ``chainsim``'s subparsers."""
-    from .cli import _model_options
-    from .dynamics import PRESETS
+    from ..dynamics import PRESETS
 
     p = sub.add_parser("impact", help="simulate an impact (heel strike, forefoot strike, drop "
                        "landing) and print the impact peak, loading rate and joint peaks")
-    _model_options(p)
+    add_model_options(p)
     p.epilog = (f"--preset takes an impact preset ({', '.join(PRESETS)}; default "
                 "running_heel_strike) as well as conditions (SIDE=NAME).")
     p.add_argument("--option", action="append", metavar="NAME=VALUE",
@@ -28,8 +30,7 @@ def add_commands(sub) -> None:
 
 def _split_presets(values):
     """``--preset`` takes an impact preset (no '=') or a condition (SIDE=NAME)."""
-    from .dynamics import PRESETS
-    from .params import ParameterError
+    from ..dynamics import PRESETS
 
     impact, conditions = None, []
     for v in values or []:
@@ -44,20 +45,19 @@ def _split_presets(values):
 
 
 def cmd_impact(args) -> int:
-    from .cli import _json, _model, _settings
-    from .dynamics import impact
+    from ..dynamics import impact
 
     preset, conditions = _split_presets(args.preset)
-    options = _settings(args.option)
+    options = parse_settings(args.option)
     if isinstance(options.get("shod"), str):
         options["shod"] = {"true": True, "yes": True, "on": True, "false": False, "no": False,
                            "off": False}.get(options["shod"].lower(), options["shod"])
-    r = impact(_model(args.set, conditions, args.insole), preset or "running_heel_strike",
+    r = impact(build_model(args.set, conditions, args.insole), preset or "running_heel_strike",
                **options)
     if args.out:
         r.dataset.to_netcdf(args.out)
     if args.json:
-        print(_json(r.scalars))
+        print(to_json(r.scalars))
     else:
         for k, v in r.scalars.items():
             print(f"{k:24s} {v:.4g}" if isinstance(v, float) else f"{k:24s} {v}")
