@@ -108,11 +108,11 @@ def test_kernels_compile_without_reference_counting():
     without the cache, so the code is compiled and can be inspected)."""
     code = """
 import numpy as np
-from chainsim.core import energy, layout
+from chainsim.core import energy, layout, outputs
 from chainsim.pack import pack
 s = pack({})[0][layout.SIDE_OFFSET[0]:layout.SIDE_OFFSET[0] + layout.NS].copy()
-w = energy.new_work()
-energy.contact_forces(s, w.points[1], w.cf, w.f, w.dirs, w.coefs)
+w, o = energy.new_work(), outputs.new_output_work()
+energy.contact_forces(s, w.points[1], o.cf, o.f, o.dirs, o.coefs)
 for f in (energy.contact_forces, energy.new_work):
     print(f.inspect_llvm(f.signatures[0]).count("NRT_"))
 """

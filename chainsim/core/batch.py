@@ -12,6 +12,7 @@ from .energy import side, total_energy
 from .layout import DRIVEN, G_FRICTION, NQ, NR, Q_LEFT, Q_RIGHT, S_DRIVE
 from .outputs import (
     NGLOBAL_OUT, NOUT, NSIDE_OUT, O_DRIVE_M, O_FRICTION, O_GRF, O_TOE_DRIVE_M, fill_outputs,
+    new_output_work,
 )
 from .solver import NO_CONTACT, OK, SLIPPING, new_workspace, solve
 
@@ -20,14 +21,16 @@ MIN_FOOT_LOAD = 0.01
 
 
 @jit
-def solve_into(theta, tol, max_iter, ws, q, r, out):
+def solve_into(theta, tol, max_iter, ws, ow, q, r, out):
     """Solve one model and fill its outputs; returns (status, iterations, residual).
 
-    Outputs of a point that failed (any status but OK or SLIPPING) are NaN.
+    ``ws``: the solver's workspace (``solver.new_workspace``), ``ow``: the outputs'
+    (``outputs.new_output_work``).  Outputs of a point that failed (any status but OK or
+    SLIPPING) are NaN.
     """
     status, iters, resid = solve(theta, q, r, tol, max_iter, ws)
     if status == OK:
-        fill_outputs(q, r, theta, ws.work, out)
+        fill_outputs(q, r, theta, ws.work, ow, out)
         drive_moments(q, r, theta, ws, out)
         for k in range(2):
             o = NGLOBAL_OUT + k * NSIDE_OUT
@@ -51,8 +54,9 @@ def solve_batch(theta, tol, max_iter, chunk, q, r, out, status, iters, resid):
     nchunks = (n + chunk - 1) // chunk
     for c in nb.prange(nchunks):
         ws = new_workspace()
+        ow = new_output_work()
         for i in range(c * chunk, min(n, (c + 1) * chunk)):
-            st, it, res = solve_into(theta[i], tol, max_iter, ws, q[i], r[i], out[i])
+            st, it, res = solve_into(theta[i], tol, max_iter, ws, ow, q[i], r[i], out[i])
             status[i] = st
             iters[i] = it
             resid[i] = res

@@ -8,12 +8,15 @@ rad and lengths in m (``chainsim.outputs`` converts units and names the columns)
 from __future__ import annotations
 
 import math
+from collections import namedtuple
+
+import numpy as np
 
 from .energy import (
     LEFT, RIGHT, TRUNK, centre_of_mass, contact_forces, contact_state, fascia_state, joint_spring,
     kinematics, side,
 )
-from .jit import jit
+from .jit import jit, jit_alloc
 from .layout import (
     ANKLE, C_HEEL_L, C_HEEL_M, C_MID, C_MT1, C_MT5, C_TOE, COM_POINTS, CONTACT_POINTS, G_GRAVITY,
     G_HAT_MASS, G_MASS, G_PELVIS_MASS, HIP_FLEX, KNEE_FLEX, NB, NCF, NCONTACT, P_ANKLE,
@@ -39,6 +42,19 @@ NOUT = NGLOBAL_OUT + 2 * NSIDE_OUT
 #: contact rows of ``contact_forces`` and the leg points where they act
 FORCE_POINTS = CONTACT_POINTS + (P_HEEL, P_FF_ANCHOR)
 NFORCE = NCONTACT + 2
+
+#: Workspace of the outputs: a foot's ground forces (``contact_forces`` rows), a leg's four
+#: weights, loads (force and moment rows: ankle, knee, hip, the leg's, the body's), the world
+#: origin, and the friction anchors' scratch (a force, directions and their stiffnesses).
+OutputWork = namedtuple("OutputWork", ("cf", "grav", "fm", "zero", "f", "dirs", "coefs"))
+
+
+@jit_alloc
+def new_output_work():
+    """Allocate the workspace of ``fill_outputs`` and ``external_loads`` (once per thread or
+    batch chunk)."""
+    return OutputWork(np.zeros((NFORCE, 3)), np.zeros((4, 3)), np.zeros((10, 3)), np.zeros(3),
+                      np.zeros(3), np.zeros((2, 3)), np.zeros(2))
 
 
 @jit
@@ -108,10 +124,11 @@ def _above_support(s, points, p):
 
 
 @jit
-def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
-    """Fill the outputs of leg ``k`` (its kinematics in ``w`` must be the solved posture).
+def side_outputs(theta, k, w, ow, r, nav_ref, ankle_ref, out):
+    """Fill the outputs of leg ``k`` (its kinematics in ``w`` must be the solved posture;
+    ``ow``: the outputs' workspace).
 
-    Leaves in rows 6 and 7 of ``w.fm`` the external force and moment (about the world origin,
+    Leaves in rows 6 and 7 of ``ow.fm`` the external force and moment (about the world origin,
     in the leg's own world) that the ground and the leg's weights exert on the leg.
     """
     c = 1 + k
@@ -133,8 +150,8 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     out[O_AHI] = _above_support(s, points, P_DORSUM) / s[S_FOOT]
     out[O_FASCIA] = fascia_state(s, points, qc[NB + TOE])[1] / mg
     # ground forces
-    cf = w.cf
-    contact_forces(s, points, cf, w.f, w.dirs, w.coefs)
+    cf = ow.cf
+    contact_forces(s, points, cf, ow.f, ow.dirs, ow.coefs)
     fn = 0.0
     cop_x = 0.0
     cop_y = 0.0
@@ -163,7 +180,7 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     ft2 = max(0.0, tx * tx + ty * ty + tz * tz - fn * fn)
     out[O_FRICTION] = math.sqrt(ft2) / fn if fn > 0.0 else 0.0
     # external loads on the part below each joint (ground and weights)
-    grav, fm = w.grav, w.fm
+    grav, fm = ow.grav, ow.fm
     grav[:, :] = 0.0
     for i in range(4):
         grav[i, 2] = -s[S_MASS + i] * theta[G_GRAVITY]
@@ -190,26 +207,27 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     out[O_RESID_HIP] = _dot(mh, axes[NB + HIP_FLEX]) - joint_spring(s, HIP_FLEX, qc[NB + HIP_FLEX], 0.0)[1]
     out[O_HIP_HEIGHT] = points[P_HIP, 2]
     # the leg's external load about the world origin
-    _distal_load(points, cf, grav, 4, w.zero[:3], fm, 6)
+    _distal_load(points, cf, grav, 4, ow.zero, fm, 6)
 
 
 @jit
-def fill_outputs(q, r, theta, w, out):
+def fill_outputs(q, r, theta, w, ow, out):
     """Fill the ``NOUT`` outputs of one solved model (``chainsim.outputs`` names them).
 
-    The neutral references ``w.ref`` must be set (``energy.set_reference``, as the solver's
-    start does).
+    ``w``: the energy workspace, whose neutral references ``w.ref`` must be set
+    (``energy.set_reference``, as the solver's start does); ``ow``: the outputs' workspace
+    (``new_output_work``).
     """
     mg = theta[G_MASS] * theta[G_GRAVITY]
     ref = w.ref                                     # per side: navicular height, ankle
     kinematics(q, theta, w)
-    total_f, total_m, weight = w.fm[8], w.fm[9], w.f
+    total_f, total_m, weight = ow.fm[8], ow.fm[9], ow.f
     total_f[:] = 0.0
     total_m[:] = 0.0
     for k in range(2):
         o = out[NGLOBAL_OUT + k * NSIDE_OUT:NGLOBAL_OUT + (k + 1) * NSIDE_OUT]
-        side_outputs(theta, k, w, r, ref[k, 0], ref[k, 1:], o)
-        f, m = w.fm[6], w.fm[7]
+        side_outputs(theta, k, w, ow, r, ref[k, 0], ref[k, 1:], o)
+        f, m = ow.fm[6], ow.fm[7]
         sg = 1.0 if k == 0 else -1.0                # back from the mirror image
         total_f[0] += f[0]
         total_f[1] += sg * f[1]
@@ -221,7 +239,7 @@ def fill_outputs(q, r, theta, w, out):
     for i, pt in enumerate((0, 2)):                 # pelvis and HAT weights
         weight[0], weight[1], weight[2] = 0.0, 0.0, -theta[G_PELVIS_MASS + i] * theta[G_GRAVITY]
         _add(total_f, weight)
-        _add_moment(pts[pt], weight, w.zero[:3], total_m)
+        _add_moment(pts[pt], weight, ow.zero, total_m)
     out[O_TILT] = q[5]
     out[O_OBLIQUITY] = q[4]
     out[O_PELVIS_ROT] = q[3]
@@ -267,8 +285,9 @@ _FORCE_SEGMENT = (2, 2, 3, 3, 3, 3, 2, 3)
 
 
 @jit
-def external_loads(q, r, theta, w, points, forces, segment):
-    """Every external force on the body at equilibrium, in the true world.
+def external_loads(q, r, theta, w, ow, points, forces, segment):
+    """Every external force on the body at equilibrium, in the true world (``w``: an energy
+    workspace, ``ow``: the outputs', ``new_output_work``).
 
     Fills ``points`` and ``forces`` (n, 3) and ``segment`` (n,) indices into ``SEGMENTS``:
     the two trunk weights, then per leg its four weights and its ground forces.  Returns n.
@@ -283,7 +302,7 @@ def external_loads(q, r, theta, w, points, forces, segment):
         forces[n, 2] = -theta[G_PELVIS_MASS + i] * g
         segment[n] = i
         n += 1
-    cf = w.cf
+    cf = ow.cf
     for k in range(2):
         c = 1 + k
         s = side(theta, k)
@@ -294,7 +313,7 @@ def external_loads(q, r, theta, w, points, forces, segment):
             forces[n, 2] = -s[S_MASS + i] * g
             segment[n] = 2 + 4 * k + i
             n += 1
-        contact_forces(s, w.points[c], cf, w.f, w.dirs, w.coefs)
+        contact_forces(s, w.points[c], cf, ow.f, ow.dirs, ow.coefs)
         for row in range(NFORCE):
             _set(points[n], w.points[c, FORCE_POINTS[row]], sg)
             _set(forces[n], cf[row], sg)
