@@ -14,7 +14,7 @@ from .outputs import (
     NGLOBAL_OUT, NOUT, NSIDE_OUT, O_DRIVE_M, O_FRICTION, O_GRF, O_TOE_DRIVE_M, fill_outputs,
     new_output_work,
 )
-from .solver import NO_CONTACT, OK, SLIPPING, new_workspace, solve
+from .solver import NO_CONTACT, OK, SLIPPING, new_solver_work, solve
 
 #: a foot carrying less than this share of body weight has lost contact
 MIN_FOOT_LOAD = 0.01
@@ -24,7 +24,7 @@ MIN_FOOT_LOAD = 0.01
 def solve_into(theta, tol, max_iter, ws, ow, q, r, out):
     """Solve one model and fill its outputs; returns (status, iterations, residual).
 
-    ``ws``: the solver's workspace (``solver.new_workspace``), ``ow``: the outputs'
+    ``ws``: the solver's workspace (``solver.new_solver_work``), ``ow``: the outputs'
     (``outputs.new_output_work``).  Outputs of a point that failed (any status but OK or
     SLIPPING) are NaN.
     """
@@ -53,7 +53,7 @@ def solve_batch(theta, tol, max_iter, chunk, q, r, out, status, iters, resid):
     n = theta.shape[0]
     nchunks = (n + chunk - 1) // chunk
     for c in nb.prange(nchunks):
-        ws = new_workspace()
+        ws = new_solver_work()
         ow = new_output_work()
         for i in range(c * chunk, min(n, (c + 1) * chunk)):
             st, it, res = solve_into(theta[i], tol, max_iter, ws, ow, q[i], r[i], out[i])

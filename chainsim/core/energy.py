@@ -45,8 +45,8 @@ MAX_TERMS = NCONTACT + 3 + 3
 
 
 #: Workspace of the energy: kinematics and accumulators of the three chains (trunk, left,
-#: right), the centre-of-mass Jacobian and the postural constraints.  (The outputs' scratch is
-#: theirs: ``outputs.OutputWork``.)
+#: right), the centre-of-mass Jacobian and the postural constraints.  (The solver's and the
+#: outputs' scratch is theirs: ``solver.SolverWork``, ``outputs.OutputWork``.)
 Work = namedtuple("Work", (
     "axes", "origins", "points", "frames",    # per chain: kinematics (chain's own world)
     "qc", "gmap", "gsign",                    # per chain: coordinates, their global index/sign
@@ -55,8 +55,6 @@ Work = namedtuple("Work", (
     "shift",                                  # per leg: tone setpoint shift of each coordinate
     "cref", "jg",                             # reference CoM (x, y); global CoM Jacobian (x, y)
     "B", "A", "C",                            # dg/dr, dC/dq, postural constraints C
-    "foot", "h3", "l3", "g3", "x3", "dx",     # the solver's start: per foot pitch and lift;
-                                              # Newton steps settling a foot (3 coordinates)
     "ref",                                    # per side: neutral navicular height and ankle
 ))                                            # (``set_reference``, for the outputs)
 
@@ -96,8 +94,6 @@ def new_work():
         np.zeros((3, NL)),
         np.zeros(2), np.zeros((NQ, 2)),
         np.zeros((NQ, NR)), np.zeros((NQ, NR)), np.zeros(NR),
-        np.zeros((2, 2)), np.zeros((3, 3)), np.zeros((3, 3)), np.zeros(3), np.zeros(3),
-        np.zeros((2, 3)),
         np.zeros((2, 4)),
     )
 
