@@ -24,7 +24,18 @@ from .symmetry import ANTISYMMETRIC_SETPOINTS, expand, reduce_rows
 
 assert NR + 1 == 5, "postural_step solves g and the NR columns of dg/dr with cho_solve5"
 
-POSTURAL_SLACK = 1.0       # force residual (body weights) a postural step may leave behind
+# chosen (the first version of the solver): a postural step may change a coordinate by up to
+# this many times the Levenberg steps' limits (newton.MAX_SHIFT_STEP, MAX_ANGLE_STEP)
+POSTURAL_REACH = 4.0
+# chosen: the backtracking of a postural step halves it (Armijo-style) up to this many times
+BACKTRACK = 0.5
+BACKTRACK_STEPS = 8
+# chosen: a backtracked step is also accepted when it at least halves the postural constraint
+# error and leaves a force residual below POSTURAL_SLACK (body weights): it moves the setpoints
+# to their linear prediction, and the forces it leaves (contacts are nonlinear) are then removed
+# by Levenberg-Marquardt steps
+CONSTRAINT_PROGRESS = 0.5
+POSTURAL_SLACK = 1.0
 
 #: Workspace of the postural step: its right-hand sides (g, then the columns of dg/dr) and
 #: their solutions, the small system for dr and its right-hand side, and dC/dq in the
@@ -112,10 +123,10 @@ def postural_trial(theta, q, r, g, gt, Ht, res, rc, fixed, n, mg, mirrored, ws):
     if not postural_step(ws, g, fixed, n):
         return False, 0.0
     w, dq, dr, qt, rt = ws.work, ws.dq, ws.dr, ws.qt, ws.rt
-    cap_step(dq, dr, 4.0)         # Newton steps of the full system may go further
+    cap_step(dq, dr, POSTURAL_REACH)     # Newton steps of the full system may go further
     before = _merit(res, w.C, theta, mg)
     alpha = 1.0
-    for _ in range(8):
+    for _ in range(BACKTRACK_STEPS):
         for i in range(NQ):
             qt[i] = q[i] + alpha * dq[i]
         for k in range(NR):
@@ -126,7 +137,7 @@ def postural_trial(theta, q, r, g, gt, Ht, res, rc, fixed, n, mg, mirrored, ws):
         # a postural step moves the setpoints to their linear prediction; the force
         # residual it leaves (contacts are nonlinear) is then removed by LM steps
         if math.isfinite(vt) and (_merit(res2, w.C, theta, mg) < before
-                                  or (rc2 < 0.5 * rc and res2 < POSTURAL_SLACK)):
+                                  or (rc2 < CONSTRAINT_PROGRESS * rc and res2 < POSTURAL_SLACK)):
             return True, vt
-        alpha *= 0.5
+        alpha *= BACKTRACK
     return False, 0.0

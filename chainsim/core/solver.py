@@ -26,7 +26,7 @@ from .energy import new_work, total_energy
 from .jit import jit, jit_alloc
 from .linalg import cholesky
 from .layout import G_GRAVITY, G_MASS, NQ, NR
-from .newton import factor, freeze, levenberg_step, residuals
+from .newton import LAM_FLOOR, factor, freeze, levenberg_step, residuals
 from .posture import new_posture_work, postural_trial
 from .start import initial_guess, new_start_work, prescribed
 from .symmetry import reduce_matrix, subspace
@@ -36,9 +36,19 @@ OK, NOT_CONVERGED, NONFINITE, UNSTABLE, NO_CONTACT, STALLED, SLIPPING, UNBALANCE
 STATUS_NAMES = ("ok", "not_converged", "nonfinite", "unstable", "no_contact", "stalled",
                 "slipping", "unbalanced")
 
-POSTURAL_SWITCH = math.inf     # below this force residual (body weights) the setpoints move ...
-POSTURAL_SWITCH_MIN = 1e-4 # ... or below this one, in the cautious second attempt
-POSTURAL_PATIENCE = 40     # postural steps without progress before giving up (second attempt)
+# When the postural steps are tried (``_attempt``): below a force residual of ``switch`` (body
+# weights).  chosen: the first attempt tries them from the first step on (inf); an iteration
+# below the switch that takes no postural step lowers it by SWITCH_SHRINK, down to
+# POSTURAL_SWITCH_MIN ...
+POSTURAL_SWITCH = math.inf
+SWITCH_SHRINK = 0.1
+POSTURAL_SWITCH_MIN = 1e-4 # ... which is where the cautious second attempt starts
+# chosen: the postural rules are taken for unmet (status 'unbalanced') after more than this many
+# postural iterations in a row that bring neither the constraint error nor the force residual
+# below POSTURAL_PROGRESS times its best so far ...
+POSTURAL_PROGRESS = 0.5
+POSTURAL_PATIENCE_FIRST = 8    # ... in the first attempt
+POSTURAL_PATIENCE = 40         # ... in the second (cautious) attempt
 
 
 @jit
@@ -75,7 +85,8 @@ def solve(theta, q, r, tol, max_iter, ws):
     -------
     status, iterations, residual
     """
-    status, it, res = _attempt(theta, q, r, tol, max_iter, ws, POSTURAL_SWITCH, 8)
+    status, it, res = _attempt(theta, q, r, tol, max_iter, ws, POSTURAL_SWITCH,
+                               POSTURAL_PATIENCE_FIRST)
     if status == UNBALANCED and it < max_iter:
         # once more, with the iterations left, moving the setpoints only near equilibrium
         # (slower, more robust)
@@ -99,7 +110,7 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
     v = total_energy(q, r, theta, w, g, H, mirrored)
     freeze(fixed, g, H)
     lam = 0.0
-    lam_floor = 1e-6 * mg          # N m: about one millionth of body weight times a metre
+    lam_floor = LAM_FLOOR * mg     # N m
     res = np.inf
     best_rc = np.inf
     best_res = np.inf
@@ -115,7 +126,7 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
         # the postural rules cannot be met (e.g. the centre of mass cannot be brought over
         # the feet): postural steps stop improving them while the forces are nearly balanced
         if res < switch:
-            if rc < 0.5 * best_rc or res < 0.5 * best_res:    # progress on either
+            if rc < POSTURAL_PROGRESS * best_rc or res < POSTURAL_PROGRESS * best_res:
                 best_rc = min(rc, best_rc)
                 best_res = min(res, best_res)
                 stall = 0
@@ -137,7 +148,7 @@ def _attempt(theta, q, r, tol, max_iter, ws, switch, patience):
                                               mirrored, ws)
         if not accepted:
             if res < switch:
-                switch = max(0.1 * switch, POSTURAL_SWITCH_MIN)
+                switch = max(SWITCH_SHRINK * switch, POSTURAL_SWITCH_MIN)
             found, lam, vt = levenberg_step(theta, q, r, v, g, H, gt, Ht, lam, lam_floor, ok0,
                                             factored, fixed, n, mg, mirrored, ws)
             if not found:

@@ -28,15 +28,22 @@ from .layout import (
 from .newton import MAX_ANGLE_STEP, MAX_SHIFT_STEP
 from .._generated.model import LEG_POINT_LAST, arch, contact
 
-# the solver's start (initial_guess(loaded=True)); fitted to the default subject's equilibria on
+# the loaded start (initial_guess(loaded=True)); fitted to the default subject's equilibria on
 # the benchmark grid (arch stiffness 30..400 N/mm, pronation -10..15 deg): they only shorten the
 # way to the equilibrium, which does not depend on them
 ARCH_GUESS_LEVER = 0.12    # arch moment per (half body weight x truncated foot length): 0.11..0.13
 ARCH_GUESS_NEWTON = 12     # Newton steps for that arch angle
 SUBTALAR_GUESS_SHARE = 0.72    # loaded subtalar angle ~ share x rest angle + loaded eversion
 SUBTALAR_GUESS_LOADED = 0.045  # rad
-PRELOAD = 0.003            # initial guess: feet pressed 3 mm into their supports
-SETTLE_STEPS = 3           # initial guess: Newton steps settling each foot on its supports
+# assumption / chosen: the feet pressed 3 mm into their supports, so that each starts loaded
+PRELOAD = 0.003            # m
+# chosen: Newton steps settling each foot on its supports (the settling cut the solve's mean
+# iterations on the benchmark grid from 5.81 to 4.52, benchmarks/static.py; its steps are
+# capped like the iteration's, newton.MAX_SHIFT_STEP and MAX_ANGLE_STEP)
+SETTLE_STEPS = 3
+# assumption / chosen: a guard keeping asin's argument in range: the start's pelvic roll, which
+# levels the feet's different lifts, is at most asin(0.5) = 30 deg
+MAX_ROLL_SINE = 0.5
 
 #: chain coordinates each foot settles on in the initial guess: its height, forefoot, toes
 SETTLE = (2, NB + FOREFOOT, NB + TOE)
@@ -143,7 +150,7 @@ def _place(theta, q, r, lift):
     with the legs and trunk kept vertical (the hip and lumbar setpoints follow)."""
     hw = side(theta, 0)[S_KIN + 1] + side(theta, 1)[S_KIN + 1]
     q[2] = 0.5 * (lift[0] + lift[1]) - PRELOAD
-    roll = math.asin(max(-0.5, min(0.5, (lift[0] - lift[1]) / hw)))
+    roll = math.asin(max(-MAX_ROLL_SINE, min(MAX_ROLL_SINE, (lift[0] - lift[1]) / hw)))
     q[4] = roll
     q[Q_LEFT + HIP_ADD] = roll
     q[Q_RIGHT + HIP_ADD] = -roll
