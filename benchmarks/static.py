@@ -42,7 +42,7 @@ import scipy.optimize  # noqa: E402
 
 import chainsim as cs  # noqa: E402
 from chainsim._generated import layout  # noqa: E402
-from chainsim.core import energy, jit, solver  # noqa: E402
+from chainsim.core import energy, jit, start  # noqa: E402
 
 REPEATS = 3
 N_SIDE = 100                       # grid is N_SIDE x N_SIDE
@@ -120,7 +120,8 @@ def scipy_route(b, idx, method):
             opts = {"gtol": TOL * mg}
         e = Energy(b.theta[i], b.r[i])
         q0, r0 = np.zeros(layout.NQ), np.zeros(layout.NR)
-        solver.initial_guess(b.theta[i], energy.new_work(), q0, r0, True)   # chainsim's start
+        # chainsim's start
+        start.initial_guess(b.theta[i], energy.new_work(), start.new_start_work(), q0, r0, True)
         t = time.perf_counter()
         if value_only:
             o = scipy.optimize.minimize(lambda q: e.fun(q)[0], q0, method=method, options=opts)

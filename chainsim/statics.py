@@ -106,11 +106,11 @@ class StaticResult(Mapping):
         weights act at segment centres of mass, ground forces at the contact points.
         """
         from .core.energy import new_work
-        from .core.outputs import SEGMENTS, external_loads
+        from .core.outputs import SEGMENTS, external_loads, new_output_work
 
         pts, fs, seg = np.zeros((64, 3)), np.zeros((64, 3)), np.zeros(64, np.int64)
         w = new_work()
-        n = external_loads(self.q, self.r, self.theta, w, pts, fs, seg)
+        n = external_loads(self.q, self.r, self.theta, w, new_output_work(), pts, fs, seg)
         return [(SEGMENTS[seg[i]], pts[i].copy(), fs[i].copy()) for i in range(n)]
 
     def __repr__(self):

@@ -24,7 +24,8 @@ import pytest
 import scipy.optimize
 
 from chainsim._generated import layout
-from chainsim.core import energy, solver
+from chainsim.core import energy
+from chainsim.core.start import initial_guess, new_start_work
 from conftest import solved
 
 CASES = {
@@ -59,7 +60,7 @@ def start(res, kind):
     10 mm on the pelvis translations and 0.1 rad on every angle."""
     if kind == "initial_guess":
         q, r = np.zeros(layout.NQ), np.zeros(layout.NR)
-        solver.initial_guess(res.theta, energy.new_work(), q, r)
+        initial_guess(res.theta, energy.new_work(), new_start_work(), q, r)
         return q
     scale = np.where(np.arange(layout.NQ) < 3, 0.01, 0.1)
     return res.q + scale * np.random.default_rng(7).uniform(-1.0, 1.0, layout.NQ)

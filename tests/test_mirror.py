@@ -7,7 +7,7 @@ import pytest
 
 import chainsim as cs
 from chainsim._generated import layout as L
-from chainsim.core import energy, solver, symmetry
+from chainsim.core import energy, start, symmetry
 from chainsim.core.energy import MIRROR
 from conftest import solved
 
@@ -103,7 +103,8 @@ def test_a_mirrored_evaluation_equals_the_full_one():
     guesses = []
     for mirrored in (False, True):
         q, r = np.zeros(L.NQ), np.zeros(L.NR)
-        solver.initial_guess(theta, energy.new_work(), q, r, True, mirrored)
+        start.initial_guess(theta, energy.new_work(), start.new_start_work(), q, r, True,
+                            mirrored)
         guesses.append((q, r))
     assert np.allclose(guesses[0][0], guesses[1][0], rtol=0.0, atol=1e-14)
     assert np.allclose(guesses[0][1], guesses[1][1], rtol=0.0, atol=1e-14)

@@ -109,11 +109,11 @@ def test_kernels_compile_without_reference_counting():
     code = """
 import numpy as np
 from chainsim._generated import layout
-from chainsim.core import energy
+from chainsim.core import energy, outputs
 from chainsim.pack import pack
 s = pack({})[0][layout.SIDE_OFFSET[0]:layout.SIDE_OFFSET[0] + layout.NS].copy()
-w = energy.new_work()
-energy.contact_forces(s, w.points[1], w.cf, w.f, w.dirs, w.coefs)
+w, o = energy.new_work(), outputs.new_output_work()
+energy.contact_forces(s, w.points[1], o.cf, o.f, o.dirs, o.coefs)
 for f in (energy.contact_forces, energy.new_work):
     print(f.inspect_llvm(f.signatures[0]).count("NRT_"))
 """

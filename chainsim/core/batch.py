@@ -10,25 +10,27 @@ import numpy as np
 from .jit import jit, jit_parallel
 from .energy import side, total_energy
 from .._generated.layout import (
-    DRIVEN, G_FRICTION, NDRV, NGLOBAL_OUT, NO_CONTACT, NOUT, NQ, NR, NSIDE_OUT, O_DRIVE_M,
-    O_FRICTION, O_GRF, O_TOE_DRIVE_M, OK, Q_LEFT, Q_RIGHT, S_DRIVE, DRV_FLAG, SLIPPING,
+    DRIVEN, DRV_FLAG, G_FRICTION, NDRV, NGLOBAL_OUT, NOUT, NO_CONTACT, NQ, NR, NSIDE_OUT, OK,
+    O_DRIVE_M, O_FRICTION, O_GRF, O_TOE_DRIVE_M, Q_LEFT, Q_RIGHT, SLIPPING, S_DRIVE,
 )
-from .outputs import fill_outputs
-from .solver import new_workspace, solve
+from .outputs import fill_outputs, new_output_work
+from .solver import new_solver_work, solve
 
 #: a foot carrying less than this share of body weight has lost contact
 MIN_FOOT_LOAD = 0.01
 
 
 @jit
-def solve_into(theta, tol, max_iter, ws, q, r, out):
+def solve_into(theta, tol, max_iter, ws, ow, q, r, out):
     """Solve one model and fill its outputs; returns (status, iterations, residual).
 
-    Outputs of a point that failed (any status but OK or SLIPPING) are NaN.
+    ``ws``: the solver's workspace (``solver.new_solver_work``), ``ow``: the outputs'
+    (``outputs.new_output_work``).  Outputs of a point that failed (any status but OK or
+    SLIPPING) are NaN.
     """
     status, iters, resid = solve(theta, q, r, tol, max_iter, ws)
     if status == OK:
-        fill_outputs(q, r, theta, ws.work, out)
+        fill_outputs(q, r, theta, ws.work, ow, out)
         drive_moments(q, r, theta, ws, out)
         for k in range(2):
             o = NGLOBAL_OUT + k * NSIDE_OUT
@@ -51,9 +53,10 @@ def solve_batch(theta, tol, max_iter, chunk, q, r, out, status, iters, resid):
     n = theta.shape[0]
     nchunks = (n + chunk - 1) // chunk
     for c in nb.prange(nchunks):
-        ws = new_workspace()
+        ws = new_solver_work()
+        ow = new_output_work()
         for i in range(c * chunk, min(n, (c + 1) * chunk)):
-            st, it, res = solve_into(theta[i], tol, max_iter, ws, q[i], r[i], out[i])
+            st, it, res = solve_into(theta[i], tol, max_iter, ws, ow, q[i], r[i], out[i])
             status[i] = st
             iters[i] = it
             resid[i] = res

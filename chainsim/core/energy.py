@@ -47,7 +47,8 @@ MAX_TERMS = NCONTACT + 3 + 3
 
 
 #: Workspace of the energy: kinematics and accumulators of the three chains (trunk, left,
-#: right), the centre-of-mass Jacobian and the postural constraints.
+#: right), the centre-of-mass Jacobian and the postural constraints.  (The solver's and the
+#: outputs' scratch is theirs: ``solver.SolverWork``, ``outputs.OutputWork``.)
 Work = namedtuple("Work", (
     "axes", "origins", "points", "frames",    # per chain: kinematics (chain's own world)
     "qc", "gmap", "gsign",                    # per chain: coordinates, their global index/sign
@@ -56,10 +57,8 @@ Work = namedtuple("Work", (
     "shift",                                  # per leg: tone setpoint shift of each coordinate
     "cref", "jg",                             # reference CoM (x, y); global CoM Jacobian (x, y)
     "B", "A", "C",                            # dg/dr, dC/dq, postural constraints C
-    "foot", "h3", "l3", "g3", "x3", "dx",     # the solver's start: per foot pitch and lift;
-                                              # Newton steps settling a foot (3 coordinates)
-    "cf", "grav", "fm", "ref", "zero",        # outputs: a foot's ground forces, a leg's weights,
-))                                            # loads (f, m rows), neutral references; q = 0
+    "ref",                                    # per side: neutral navicular height and ankle
+))                                            # (``set_reference``, for the outputs)
 
 
 @jit_alloc
@@ -97,10 +96,7 @@ def new_work():
         np.zeros((3, NL)),
         np.zeros(2), np.zeros((NQ, 2)),
         np.zeros((NQ, NR)), np.zeros((NQ, NR)), np.zeros(NR),
-        np.zeros((2, 2)), np.zeros((3, 3)), np.zeros((3, 3)), np.zeros(3), np.zeros(3),
-        np.zeros((2, 3)),
-        np.zeros((NCONTACT + 2, 3)), np.zeros((4, 3)), np.zeros((10, 3)), np.zeros((2, 4)),
-        np.zeros(NQ),
+        np.zeros((2, 4)),
     )
 
 

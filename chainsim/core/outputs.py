@@ -8,35 +8,48 @@ rad and lengths in m (``chainsim.outputs`` converts units and names the columns)
 from __future__ import annotations
 
 import math
+from collections import namedtuple
+
+import numpy as np
 
 from .energy import (
     LEFT, RIGHT, TRUNK, centre_of_mass, contact_forces, contact_state, fascia_state, joint_spring,
     kinematics, side,
 )
-from .jit import jit
+from .jit import jit, jit_alloc
 from .._generated.layout import (
     ANCHOR_FOREFOOT, ANCHOR_HEEL, ANKLE, CF_NORMAL, COM_POINTS, CONTACT_POINTS, C_HEEL_L,
     C_HEEL_M, C_MID, C_MT1, C_MT5, C_TOE, G_GRAVITY, G_HAT_MASS, G_MASS, G_PELVIS_MASS, HIP_FLEX,
-    KNEE_FLEX, NB, NCF, NCONTACT, P_ANKLE, P_DORSUM, P_FOREFOOT_ANCHOR, P_HEEL, P_HIP, P_KNEE,
-    P_MT1, P_NAVICULAR, Q_LUMBAR, R_ANKLE, R_HIP, R_LUMBAR_BEND, R_LUMBAR_EXT, S_ANCHOR,
-    S_CONTACT, S_FOOT, S_MASS, TOE,
-)
-from .._generated.layout import (
-    NGLOBAL_OUT, NSIDE_OUT, O_AHI, O_ANKLE_DF, O_ANKLE_DF_M, O_ANKLE_F, O_ARCH, O_ARCH_HEIGHT,
-    O_COM_AP, O_COM_ML, O_COP_AP, O_COP_ML, O_FASCIA, O_FOREFOOT, O_FOREFOOT_SHARE, O_FRICTION,
-    O_GRF, O_HEEL_SHARE, O_HIP_ADD, O_HIP_ADD_M, O_HIP_F, O_HIP_FLEX, O_HIP_FLEX_M,
-    O_HIP_HEIGHT, O_HIP_ROT, O_HIP_ROT_M, O_KNEE_ADD_M, O_KNEE_F, O_KNEE_FLEX, O_KNEE_FLEX_M,
-    O_KNEE_ROT, O_KNEE_ROT_M, O_KNEE_VAL, O_L5S1_F, O_LLD, O_LORDOSIS, O_LUMBAR_BEND,
-    O_LUMBAR_ROT, O_MIDFOOT_SHARE, O_NAV_DROP, O_OBLIQUITY, O_PELVIS_ROT, O_REARFOOT,
-    O_RESID_ANKLE, O_RESID_HIP, O_RESID_KNEE, O_R_ANKLE, O_R_HIP, O_R_LUMBAR_BEND,
-    O_R_LUMBAR_EXT, O_SUBTALAR, O_TIBIAL_ROT, O_TILT, O_TOE, O_TOE_SHARE, O_TOTAL_FX,
-    O_TOTAL_FY, O_TOTAL_FZ, O_TOTAL_M, O_TRUNK_LEAN,
+    KNEE_FLEX, NB, NCF, NCONTACT, NGLOBAL_OUT, NSIDE_OUT, O_AHI, O_ANKLE_DF, O_ANKLE_DF_M,
+    O_ANKLE_F, O_ARCH, O_ARCH_HEIGHT, O_COM_AP, O_COM_ML, O_COP_AP, O_COP_ML, O_FASCIA,
+    O_FOREFOOT, O_FOREFOOT_SHARE, O_FRICTION, O_GRF, O_HEEL_SHARE, O_HIP_ADD, O_HIP_ADD_M,
+    O_HIP_F, O_HIP_FLEX, O_HIP_FLEX_M, O_HIP_HEIGHT, O_HIP_ROT, O_HIP_ROT_M, O_KNEE_ADD_M,
+    O_KNEE_F, O_KNEE_FLEX, O_KNEE_FLEX_M, O_KNEE_ROT, O_KNEE_ROT_M, O_KNEE_VAL, O_L5S1_F, O_LLD,
+    O_LORDOSIS, O_LUMBAR_BEND, O_LUMBAR_ROT, O_MIDFOOT_SHARE, O_NAV_DROP, O_OBLIQUITY,
+    O_PELVIS_ROT, O_REARFOOT, O_RESID_ANKLE, O_RESID_HIP, O_RESID_KNEE, O_R_ANKLE, O_R_HIP,
+    O_R_LUMBAR_BEND, O_R_LUMBAR_EXT, O_SUBTALAR, O_TIBIAL_ROT, O_TILT, O_TOE, O_TOE_SHARE,
+    O_TOTAL_FX, O_TOTAL_FY, O_TOTAL_FZ, O_TOTAL_M, O_TRUNK_LEAN, P_ANKLE, P_DORSUM,
+    P_FOREFOOT_ANCHOR, P_HEEL, P_HIP, P_KNEE, P_MT1, P_NAVICULAR, Q_LUMBAR, R_ANKLE, R_HIP,
+    R_LUMBAR_BEND, R_LUMBAR_EXT, S_ANCHOR, S_CONTACT, S_FOOT, S_MASS, TOE,
 )
 
 
 #: contact rows of ``contact_forces`` and the leg points where they act
 FORCE_POINTS = CONTACT_POINTS + (P_HEEL, P_FOREFOOT_ANCHOR)
 NFORCE = NCONTACT + 2
+
+#: Workspace of the outputs: a foot's ground forces (``contact_forces`` rows), a leg's four
+#: weights, loads (force and moment rows: ankle, knee, hip, the leg's, the body's), the world
+#: origin, and the friction anchors' scratch (a force, directions and their stiffnesses).
+OutputWork = namedtuple("OutputWork", ("cf", "grav", "fm", "zero", "f", "dirs", "coefs"))
+
+
+@jit_alloc
+def new_output_work():
+    """Allocate the workspace of ``fill_outputs`` and ``external_loads`` (once per thread or
+    batch chunk)."""
+    return OutputWork(np.zeros((NFORCE, 3)), np.zeros((4, 3)), np.zeros((10, 3)), np.zeros(3),
+                      np.zeros(3), np.zeros((2, 3)), np.zeros(2))
 
 
 @jit
@@ -106,10 +119,11 @@ def _above_support(s, points, p):
 
 
 @jit
-def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
-    """Fill the outputs of leg ``k`` (its kinematics in ``w`` must be the solved posture).
+def side_outputs(theta, k, w, ow, r, nav_ref, ankle_ref, out):
+    """Fill the outputs of leg ``k`` (its kinematics in ``w`` must be the solved posture;
+    ``ow``: the outputs' workspace).
 
-    Leaves in rows 6 and 7 of ``w.fm`` the external force and moment (about the world origin,
+    Leaves in rows 6 and 7 of ``ow.fm`` the external force and moment (about the world origin,
     in the leg's own world) that the ground and the leg's weights exert on the leg.
     """
     c = 1 + k
@@ -131,8 +145,8 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     out[O_AHI] = _above_support(s, points, P_DORSUM) / s[S_FOOT]
     out[O_FASCIA] = fascia_state(s, points, qc[NB + TOE])[1] / mg
     # ground forces
-    cf = w.cf
-    contact_forces(s, points, cf, w.f, w.dirs, w.coefs)
+    cf = ow.cf
+    contact_forces(s, points, cf, ow.f, ow.dirs, ow.coefs)
     fn = 0.0
     cop_x = 0.0
     cop_y = 0.0
@@ -142,8 +156,7 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
         cop_y += cf[row, 2] * points[CONTACT_POINTS[row], 1]
     inv = 1.0 / fn if fn > 0.0 else 0.0
     out[O_GRF] = (fn + cf[NCONTACT, 2] + cf[NCONTACT + 1, 2]) / mg
-    # the foot's long axis (the anchors' y)
-    axis_y = 0.5 * (s[S_ANCHOR + ANCHOR_HEEL + 1] + s[S_ANCHOR + ANCHOR_FOREFOOT + 1])
+    axis_y = 0.5 * (s[S_ANCHOR + ANCHOR_HEEL + 1] + s[S_ANCHOR + ANCHOR_FOREFOOT + 1])      # the foot's long axis
     out[O_COP_ML] = -(cop_y * inv - axis_y)                 # + medial (toward -y here)
     out[O_COP_AP] = cop_x * inv - ankle_ref[0]
     out[O_HEEL_SHARE] = (cf[C_HEEL_M, 2] + cf[C_HEEL_L, 2]) * inv
@@ -162,7 +175,7 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     ft2 = max(0.0, tx * tx + ty * ty + tz * tz - fn * fn)
     out[O_FRICTION] = math.sqrt(ft2) / fn if fn > 0.0 else 0.0
     # external loads on the part below each joint (ground and weights)
-    grav, fm = w.grav, w.fm
+    grav, fm = ow.grav, ow.fm
     grav[:, :] = 0.0
     for i in range(4):
         grav[i, 2] = -s[S_MASS + i] * theta[G_GRAVITY]
@@ -189,26 +202,27 @@ def side_outputs(theta, k, w, r, nav_ref, ankle_ref, out):
     out[O_RESID_HIP] = _dot(mh, axes[NB + HIP_FLEX]) - joint_spring(s, HIP_FLEX, qc[NB + HIP_FLEX], 0.0)[1]
     out[O_HIP_HEIGHT] = points[P_HIP, 2]
     # the leg's external load about the world origin
-    _distal_load(points, cf, grav, 4, w.zero[:3], fm, 6)
+    _distal_load(points, cf, grav, 4, ow.zero, fm, 6)
 
 
 @jit
-def fill_outputs(q, r, theta, w, out):
+def fill_outputs(q, r, theta, w, ow, out):
     """Fill the ``NOUT`` outputs of one solved model (``chainsim.outputs`` names them).
 
-    The neutral references ``w.ref`` must be set (``energy.set_reference``, as the solver's
-    start does).
+    ``w``: the energy workspace, whose neutral references ``w.ref`` must be set
+    (``energy.set_reference``, as the solver's start does); ``ow``: the outputs' workspace
+    (``new_output_work``).
     """
     mg = theta[G_MASS] * theta[G_GRAVITY]
     ref = w.ref                                     # per side: navicular height, ankle
     kinematics(q, theta, w)
-    total_f, total_m, weight = w.fm[8], w.fm[9], w.f
+    total_f, total_m, weight = ow.fm[8], ow.fm[9], ow.f
     total_f[:] = 0.0
     total_m[:] = 0.0
     for k in range(2):
         o = out[NGLOBAL_OUT + k * NSIDE_OUT:NGLOBAL_OUT + (k + 1) * NSIDE_OUT]
-        side_outputs(theta, k, w, r, ref[k, 0], ref[k, 1:], o)
-        f, m = w.fm[6], w.fm[7]
+        side_outputs(theta, k, w, ow, r, ref[k, 0], ref[k, 1:], o)
+        f, m = ow.fm[6], ow.fm[7]
         sg = 1.0 if k == 0 else -1.0                # back from the mirror image
         total_f[0] += f[0]
         total_f[1] += sg * f[1]
@@ -220,7 +234,7 @@ def fill_outputs(q, r, theta, w, out):
     for i, pt in enumerate((0, 2)):                 # pelvis and HAT weights
         weight[0], weight[1], weight[2] = 0.0, 0.0, -theta[G_PELVIS_MASS + i] * theta[G_GRAVITY]
         _add(total_f, weight)
-        _add_moment(pts[pt], weight, w.zero[:3], total_m)
+        _add_moment(pts[pt], weight, ow.zero, total_m)
     out[O_TILT] = q[5]
     out[O_OBLIQUITY] = q[4]
     out[O_PELVIS_ROT] = q[3]
@@ -266,8 +280,9 @@ _FORCE_SEGMENT = (2, 2, 3, 3, 3, 3, 2, 3)
 
 
 @jit
-def external_loads(q, r, theta, w, points, forces, segment):
-    """Every external force on the body at equilibrium, in the true world.
+def external_loads(q, r, theta, w, ow, points, forces, segment):
+    """Every external force on the body at equilibrium, in the true world (``w``: an energy
+    workspace, ``ow``: the outputs', ``new_output_work``).
 
     Fills ``points`` and ``forces`` (n, 3) and ``segment`` (n,) indices into ``SEGMENTS``:
     the two trunk weights, then per leg its four weights and its ground forces.  Returns n.
@@ -282,7 +297,7 @@ def external_loads(q, r, theta, w, points, forces, segment):
         forces[n, 2] = -theta[G_PELVIS_MASS + i] * g
         segment[n] = i
         n += 1
-    cf = w.cf
+    cf = ow.cf
     for k in range(2):
         c = 1 + k
         s = side(theta, k)
@@ -293,7 +308,7 @@ def external_loads(q, r, theta, w, points, forces, segment):
             forces[n, 2] = -s[S_MASS + i] * g
             segment[n] = 2 + 4 * k + i
             n += 1
-        contact_forces(s, w.points[c], cf, w.f, w.dirs, w.coefs)
+        contact_forces(s, w.points[c], cf, ow.f, ow.dirs, ow.coefs)
         for row in range(NFORCE):
             _set(points[n], w.points[c, FORCE_POINTS[row]], sg)
             _set(forces[n], cf[row], sg)
