@@ -124,6 +124,8 @@ OPTIONS = ("velocity_m_per_s", "duration_s", "step_s", "record_s", "shod", "hip_
 
 
 def _check(name, value, low, high):
+    if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
+        raise ParameterError(f"{name} must be a number (one value), got {value!r}")
     try:
         x = float(value)
     except (TypeError, ValueError):
@@ -134,7 +136,10 @@ def _check(name, value, low, high):
 
 
 def _flag(name, value):
-    if isinstance(value, (bool, np.bool_)) or value in (0, 1):
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if (isinstance(value, (int, float, np.integer, np.floating)) and np.ndim(value) == 0
+            and value in (0, 1)):
         return bool(value)
     raise ParameterError(f"{name} = {value!r} must be true or false (1 or 0)")
 
@@ -156,6 +161,10 @@ def check_options(preset: str, options: Mapping) -> dict:
          "shod": _flag("shod", options.get("shod", p.shod))}
     o["record_s"] = _check("record_s", options.get("record_s", max(RECORD_S, o["step_s"])),
                            o["step_s"], 0.01)
+    if o["record_s"] > o["duration_s"]:
+        raise ParameterError(f"record_s = {options.get('record_s')!r} is longer than duration_s "
+                             f"= {o['duration_s']:g}: nothing would be recorded; choose "
+                             f"record_s between step_s ({o['step_s']:g}) and duration_s")
     landing = dict(p.landing)
     for j, (low, high) in (("hip_flexion", (-30.0, 90.0)), ("knee_flexion", (0.0, 90.0)),
                            ("ankle_dorsiflexion", (-45.0, 30.0))):

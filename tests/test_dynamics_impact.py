@@ -163,6 +163,14 @@ def test_drop_landing_lands_on_both_feet():
     ({"velocity_m_per_s": -1}, ["velocity_m_per_s", "-1", "0 .. 6"]),
     ({"step_s": "x"}, ["step_s", "'x'"]),
     ({"speed": 1}, ["speed"]),
+    # nothing would be recorded (used to raise IndexError)
+    ({"duration_s": 0.006, "record_s": 0.01}, ["record_s", "0.01", "duration_s", "0.006"]),
+    # non-scalar and non-boolean values (used to raise TypeError / pass a bool as a number)
+    ({"shod": np.array([1, 0])}, ["shod", "true or false"]),
+    ({"shod": "yes"}, ["shod", "'yes'", "true or false"]),
+    ({"step_s": np.array([1e-4, 2e-4])}, ["step_s", "one value"]),
+    ({"duration_s": True}, ["duration_s", "must be a number"]),
+    ({"knee_flexion_deg": [10.0]}, ["knee_flexion_deg", "one value"]),
 ])
 def test_bad_options(kwargs, words):
     with pytest.raises(ParameterError) as e:
