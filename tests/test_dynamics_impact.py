@@ -50,7 +50,7 @@ def test_touchdown_starts_at_zero_force_and_momentum_balances():
     from chainsim._generated import layout as L
     from chainsim.core.dynamics import eom
 
-    r = impact(None, "running_heel_strike", record_s=2e-4)       # every step recorded
+    r = impact(None, "running_heel_strike", record_s=2e-4)       # 5 kHz samples
     ds = r.dataset
     g = ds["left.grf_bw"].values + ds["right.grf_bw"].values
     assert g[0] < 0.1                                             # no jump at touchdown
