@@ -14,6 +14,16 @@ recursive rigid-body algorithms of ``chainsim.core.dynamics.rigid`` on the same 
 kinematics as the statics, integrated by a linearly implicit Euler step of fixed size
 (``chainsim.core.dynamics.integrate``; its convergence is tested).
 
+**Accuracy.**  Every impact is integrated twice, at ``step_s`` and (as a check) at twice that
+step, and the difference of each scalar is its estimated error (step doubling: the step is
+first-order accurate, so the error of the run at ``h`` is about the difference from the run at
+``2h``).  When any scalar's estimated error exceeds its tolerance (``TOLERANCES``), or an
+impact peak is found in one run and not in the other, the impact's status is ``inaccurate``;
+an impact whose status is not solved (``inaccurate``, ``singular``, ``nonfinite``) reports NaN
+scalars (its time series are kept, and its scalars as computed are in ``computed``).  The
+estimate is asymptotic: a feature that appears only at steps finer than both runs (the
+forefoot strike's 0.24 BW shoulder, resolved below 0.1 ms) cannot be seen by it.
+
 **Assumptions** (not fitted to any output): the body translates rigidly at touchdown (every
 segment has the same vertical velocity, no horizontal velocity: the forward speed of running
 is left out, so friction only resists the splay of the foot); no muscle activation changes
@@ -45,12 +55,21 @@ from .tissues import GRAVITY
 SHOE_STIFFNESS_N_PER_MM = 100.0
 SHOE_DAMPING_NS_PER_M = 300.0
 
-#: Default fixed step (s): at this step the running heel strike's impact peak is within 0.5%
-#: and its loading rate within 2% of the converged values; the step is first-order accurate
-#: (tests/test_dynamics_impact.py::test_convergence_study).
-STEP_S = 2e-4
-#: Recording interval (s): 2.5 kHz (every second step at the default step).
+#: Default fixed step (s): 25 us.  At this step every preset's scalars are within 1% of the
+#: converged values (3.125 us), the impact times within one recording interval, and the
+#: step-doubling check passes (tests/test_dynamics_convergence.py).  The former 0.2 ms step
+#: missed the forefoot strike's first force peak (it appears below 0.1 ms) and put the drop
+#: landing's impact peak 3.6% high.  The step is first-order accurate.
+STEP_S = 2.5e-5
+#: Recording interval (s): 2.5 kHz (every 16th step at the default step).
 RECORD_S = 4e-4
+#: Tolerance of each scalar's estimated error (step doubling, see the module's docstring):
+#: 2% of its value (a choice: the resolution at which the model's results are discussed, far
+#: below the spread of the measurements they are compared with), the same 2% on the
+#: acceleration ratio for the shock attenuation (20 log10 1.02 = 0.17 dB), and one recording
+#: interval for the impact time (the series' time resolution).
+RELATIVE_TOLERANCE = 0.02
+SHOCK_ATTENUATION_TOLERANCE_DB = 20 * math.log10(1 + RELATIVE_TOLERANCE)
 #: The impact peak is looked for in the first 50 ms after touchdown (assumption: Lieberman et
 #: al. 2010's heel-strike impact peaks occur within this window, see their Fig. 1).
 IMPACT_WINDOW_S = 0.05
@@ -118,12 +137,19 @@ SCALARS = {
                              "50 ms); > 0 when the chain attenuates the shock"),
 }
 
+#: Tolerance of each scalar's estimated error (see ``RELATIVE_TOLERANCE``)
+TOLERANCES = {k: ("one recording interval (record_s)" if k == "impact_time_s" else
+                  f"{SHOCK_ATTENUATION_TOLERANCE_DB:.2f} dB" if k == "shock_attenuation_db" else
+                  f"{100 * RELATIVE_TOLERANCE:g}% of the value") for k in SCALARS}
+
 #: the options of an impact (``impact(model, preset, **options)``)
 OPTIONS = ("velocity_m_per_s", "duration_s", "step_s", "record_s", "shod", "hip_flexion_deg",
            "knee_flexion_deg", "ankle_dorsiflexion_deg", "threads")
 
 
 def _check(name, value, low, high):
+    if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
+        raise ParameterError(f"{name} must be a number (one value), got {value!r}")
     try:
         x = float(value)
     except (TypeError, ValueError):
@@ -134,7 +160,10 @@ def _check(name, value, low, high):
 
 
 def _flag(name, value):
-    if isinstance(value, (bool, np.bool_)) or value in (0, 1):
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if (isinstance(value, (int, float, np.integer, np.floating)) and np.ndim(value) == 0
+            and value in (0, 1)):
         return bool(value)
     raise ParameterError(f"{name} = {value!r} must be true or false (1 or 0)")
 
@@ -156,6 +185,10 @@ def check_options(preset: str, options: Mapping) -> dict:
          "shod": _flag("shod", options.get("shod", p.shod))}
     o["record_s"] = _check("record_s", options.get("record_s", max(RECORD_S, o["step_s"])),
                            o["step_s"], 0.01)
+    if o["record_s"] > o["duration_s"]:
+        raise ParameterError(f"record_s = {options.get('record_s')!r} is longer than duration_s "
+                             f"= {o['duration_s']:g}: nothing would be recorded; choose "
+                             f"record_s between step_s ({o['step_s']:g}) and duration_s")
     landing = dict(p.landing)
     for j, (low, high) in (("hip_flexion", (-30.0, 90.0)), ("knee_flexion", (0.0, 90.0)),
                            ("ankle_dorsiflexion", (-45.0, 30.0))):
@@ -241,13 +274,9 @@ def _scalars(t, series, mass):
     return out
 
 
-def _run(cols: dict, o: dict, threads=None, keep_states=False):
-    theta = _theta(cols, o["shod"])
+def _simulate(theta, posture, q0, v0, h, nsteps, every, threads, keep_states):
+    """Integrate every impact: the recorded channels (N, T, NREC), states and status codes."""
     n = theta.shape[0]
-    q0, v0, posture = _initial(theta, o)
-    h = o["step_s"]
-    nsteps = int(round(o["duration_s"] / h))
-    every = max(1, int(round(o["record_s"] / h)))
     nrec = nsteps // every
     q = np.zeros((n, L.NQ))
     v = np.zeros((n, L.NQ))
@@ -257,8 +286,12 @@ def _run(cols: dict, o: dict, threads=None, keep_states=False):
     with num_threads(threads):
         _fast.simulate_batch(theta, posture, q0, v0, h, nsteps, every, _fast.IMPLICIT, eom.ALL,
                              q, v, rec, qrec, status)
+    return rec, qrec, status
+
+
+def _series(rec, theta):
+    """The named series in output units (dict name -> (N, T))."""
     bw = theta[:, L.G_MASS] * theta[:, L.G_GRAVITY]
-    t = (np.arange(nrec) + 1) * every * h
     series = {}
     for name, ch, unit, _ in _SERIES:
         x = rec[:, :, ch]
@@ -269,12 +302,72 @@ def _run(cols: dict, o: dict, threads=None, keep_states=False):
         elif unit == "g":
             x = x / theta[:, L.G_GRAVITY][:, None]
         series[name] = x
-    scalars = _scalars(t, series, theta[:, L.G_MASS])
-    names = np.array(L.IMPACT_STATUS_NAMES, dtype=object)[status]
-    return t, series, scalars, names, qrec
+    return series
 
 
-def _dataset(t, series, scalars, status, o, batch: bool):
+def check_step(step_s: float, nsteps: int, every: int) -> tuple[float, int, int, int]:
+    """The step-doubling check's run: (step, steps, recording interval in steps, factor).
+
+    Twice the step when the recording interval is an even number of steps (the check then
+    samples the same times; the estimated error of the run at ``h`` is the difference from the
+    run at ``2h``), else half the step (the error is twice the difference: first order).
+    """
+    if every % 2 == 0:
+        return 2 * step_s, nsteps // 2, every // 2, 1.0
+    return step_s / 2, 2 * nsteps, 2 * every, 2.0
+
+
+def estimated_errors(scalars: dict, check: dict, factor: float, record_s: float):
+    """Estimated error of each scalar (``factor`` times its difference from the check run's)
+    and whether the impact is accurate: every error within its tolerance (``TOLERANCES``),
+    and the impact peak found in both runs or in neither."""
+    n = len(scalars["impact_peak_bw"])
+    errors, accurate = {}, np.ones(n, bool)
+    for k in SCALARS:
+        a, b = np.asarray(scalars[k], float), np.asarray(check[k], float)
+        err = factor * np.abs(a - b)
+        both_nan = np.isnan(a) & np.isnan(b)
+        err[both_nan] = 0.0
+        errors[k] = err
+        if k == "impact_time_s":
+            tol = np.full(n, record_s * (1 + 1e-9))
+        elif k == "shock_attenuation_db":
+            tol = np.full(n, SHOCK_ATTENUATION_TOLERANCE_DB)
+        else:
+            tol = RELATIVE_TOLERANCE * np.abs(a)
+        accurate &= both_nan | (err <= tol)          # NaN in one run only: not accurate
+    return errors, accurate
+
+
+def _run(cols: dict, o: dict, threads=None, keep_states=False):
+    """Run the impacts and their step-doubling check.
+
+    Returns the times, series, the scalars (NaN where the status is not solved), the status
+    names, the states, the scalars as computed, and their estimated errors.
+    """
+    theta = _theta(cols, o["shod"])
+    q0, v0, posture = _initial(theta, o)
+    h = o["step_s"]
+    nsteps = int(round(o["duration_s"] / h))
+    every = max(1, int(round(o["record_s"] / h)))
+    rec, qrec, code = _simulate(theta, posture, q0, v0, h, nsteps, every, threads, keep_states)
+    h2, nsteps2, every2, factor = check_step(h, nsteps, every)
+    rec2, _, code2 = _simulate(theta, posture, q0, v0, h2, nsteps2, every2, threads, False)
+    assert rec2.shape[1] == rec.shape[1]
+    t = (np.arange(rec.shape[1]) + 1) * every * h
+    series = _series(rec, theta)
+    computed = _scalars(t, series, theta[:, L.G_MASS])
+    check = _scalars(t, _series(rec2, theta), theta[:, L.G_MASS])
+    errors, accurate = estimated_errors(computed, check, factor, every * h)
+    code = np.where((code == L.IMPACT_OK) & ~((code2 == L.IMPACT_OK) & accurate),
+                    L.IMPACT_INACCURATE, code)
+    solved = np.isin(code, L.IMPACT_SOLVED)
+    scalars = {k: np.where(solved, x, np.nan) for k, x in computed.items()}
+    names = np.array(L.IMPACT_STATUS_NAMES, dtype=object)[code]
+    return t, series, scalars, names, qrec, computed, errors
+
+
+def _dataset(t, series, scalars, status, o, batch: bool, errors):
     import xarray as xr
 
     dims = ("impact", "time") if batch else ("time",)
@@ -284,14 +377,20 @@ def _dataset(t, series, scalars, status, o, batch: bool):
         data[name] = xr.Variable(dims, x, {"units": unit, "description": desc})
     attrs = {"preset": o["preset"], "step_s": o["step_s"],
              "velocity_m_per_s": o["velocity_m_per_s"],
-             "shod": int(o["shod"]), "integrator": "linearly implicit Euler, fixed step"}
+             "shod": int(o["shod"]),
+             "integrator": "linearly implicit Euler, fixed step; errors estimated by step "
+                           "doubling"}
     if batch:
         for k, (unit, desc) in SCALARS.items():
             data[k] = xr.Variable(("impact",), scalars[k], {"units": unit, "description": desc})
+            data[f"{k}_error"] = xr.Variable(
+                ("impact",), errors[k], {"units": unit, "description": f"estimated error of "
+                                         f"{k} (step doubling), tolerance {TOLERANCES[k]}"})
         data["status"] = xr.Variable(("impact",), np.asarray(status, dtype=str))
     else:
         for k in SCALARS:
             attrs[k] = float(scalars[k][0])
+            attrs[f"{k}_error"] = float(errors[k][0])
         attrs["status"] = str(status[0])
     return xr.Dataset(data, coords={"time": ("time", t, {"units": "s",
                                                          "description": "since touchdown"})},
@@ -307,13 +406,20 @@ class ImpactResult:
     dataset : xarray.Dataset
         Dimension ``time`` (s since touchdown); every series has ``units`` in its attrs.
     scalars : dict
-        ``SCALARS`` (impact peak, loading rate, joint peaks, shock attenuation) and ``status``.
+        ``SCALARS`` (impact peak, loading rate, joint peaks, shock attenuation) and ``status``;
+        NaN unless the status is ``ok``.
     options : dict
         The preset and options used.
     states : numpy.ndarray
         Coordinates and velocities at each recorded time (T, 2 x 31).
     model : Model
         The subject simulated.
+    errors : dict
+        Estimated error of each scalar (step doubling, same units; 0 where both runs found
+        no value, NaN where only one did).
+    computed : dict
+        The scalars as computed at ``step_s``, whatever the status (for convergence studies:
+        not to be trusted unless the status is ``ok``).
     """
 
     dataset: object
@@ -321,6 +427,8 @@ class ImpactResult:
     options: dict
     states: np.ndarray = field(repr=False)
     model: Model = field(default_factory=Model, repr=False)
+    errors: dict = field(default_factory=dict, repr=False)
+    computed: dict = field(default_factory=dict, repr=False)
 
     @property
     def status(self) -> str:
@@ -347,11 +455,15 @@ class ImpactResult:
 
 @dataclass
 class ImpactBatch:
-    """A batch of impacts: ``dataset`` with dimensions (``impact``, ``time``), ``scalars``."""
+    """A batch of impacts: ``dataset`` with dimensions (``impact``, ``time``), ``scalars``
+    (NaN where an impact's status is not ``ok``), ``errors`` and ``computed`` (arrays, as in
+    :class:`ImpactResult`)."""
 
     dataset: object
     scalars: dict
     options: dict
+    errors: dict = field(default_factory=dict, repr=False)
+    computed: dict = field(default_factory=dict, repr=False)
 
     def to_xarray(self):
         return self.dataset
@@ -370,13 +482,16 @@ def impact(model: Model | None = None, preset: str = "running_heel_strike", **op
         (barefoot) or ``drop_landing`` (both feet, 0.30 m, barefoot).
     **options
         ``velocity_m_per_s`` (vertical touchdown velocity, 0-6), ``duration_s`` (0.2),
-        ``step_s`` (integrator step, 2e-4), ``record_s`` (4e-4), ``shod`` (add a running
-        shoe's midsole), ``hip_flexion_deg``, ``knee_flexion_deg``, ``ankle_dorsiflexion_deg``
-        (landing leg at touchdown).
+        ``step_s`` (integrator step, 2.5e-5), ``record_s`` (4e-4, at most ``duration_s``),
+        ``shod`` (add a running shoe's midsole), ``hip_flexion_deg``, ``knee_flexion_deg``,
+        ``ankle_dorsiflexion_deg`` (landing leg at touchdown).
 
     Returns
     -------
     ImpactResult
+        Its status is ``inaccurate`` when the step is too coarse for the scalars' tolerances
+        (step doubling, see the module's docstring); then, and on any other failure, its
+        scalars are NaN.
 
     Raises
     ------
@@ -385,10 +500,13 @@ def impact(model: Model | None = None, preset: str = "running_heel_strike", **op
     """
     o = check_options(preset, options)
     model = model or Model()
-    t, series, scalars, status, qrec = _run(columns([model]), o, threads=1, keep_states=True)
+    t, series, scalars, status, qrec, computed, errors = _run(columns([model]), o, threads=1,
+                                                             keep_states=True)
     sc = {k: float(v[0]) for k, v in scalars.items()}
     sc["status"] = str(status[0])
-    return ImpactResult(_dataset(t, series, scalars, status, o, False), sc, o, qrec[0], model)
+    return ImpactResult(_dataset(t, series, scalars, status, o, False, errors), sc, o, qrec[0],
+                        model, {k: float(v[0]) for k, v in errors.items()},
+                        {k: float(v[0]) for k, v in computed.items()})
 
 
 def impact_batch(models: Sequence[Model] | Mapping, preset: str = "running_heel_strike",
@@ -410,10 +528,11 @@ def impact_batch(models: Sequence[Model] | Mapping, preset: str = "running_heel_
     """
     o = check_options(preset, options)
     cols = dict(models) if isinstance(models, Mapping) else columns(list(models))
-    t, series, scalars, status, _ = _run(cols, o, threads=threads)
+    t, series, scalars, status, _, computed, errors = _run(cols, o, threads=threads)
     sc = dict(scalars)
     sc["status"] = status
-    return ImpactBatch(_dataset(t, series, scalars, status, o, True), sc, o)
+    return ImpactBatch(_dataset(t, series, scalars, status, o, True, errors), sc, o, errors,
+                       computed)
 
 
 def impact_scalars(columns: Mapping, preset: str = "running_heel_strike",
@@ -435,8 +554,8 @@ def impact_scalars(columns: Mapping, preset: str = "running_heel_strike",
     Returns
     -------
     dict of str -> numpy.ndarray
-        Each of :data:`SCALARS` (float64), and ``status`` (names: ``ok``, ``singular``,
-        ``nonfinite``), one element per impact.
+        Each of :data:`SCALARS` (float64; NaN where the status is not ``ok``), and ``status``
+        (names: ``ok``, ``singular``, ``nonfinite``, ``inaccurate``), one element per impact.
 
     Raises
     ------
@@ -444,7 +563,7 @@ def impact_scalars(columns: Mapping, preset: str = "running_heel_strike",
         An unknown preset or option, or a value outside its range.
     """
     o = check_options(preset, options)
-    _, _, scalars, status, _ = _run(dict(columns), o, threads=threads)
+    _, _, scalars, status, _, _, _ = _run(dict(columns), o, threads=threads)
     return {**scalars, "status": status}
 
 

@@ -50,7 +50,7 @@ def test_touchdown_starts_at_zero_force_and_momentum_balances():
     from chainsim._generated import layout as L
     from chainsim.core.dynamics import eom
 
-    r = impact(None, "running_heel_strike", record_s=2e-4)       # every step recorded
+    r = impact(None, "running_heel_strike", record_s=2e-4)       # 5 kHz samples
     ds = r.dataset
     g = ds["left.grf_bw"].values + ds["right.grf_bw"].values
     assert g[0] < 0.1                                             # no jump at touchdown
@@ -71,18 +71,17 @@ def test_touchdown_starts_at_zero_force_and_momentum_balances():
     assert dp == pytest.approx(impulse, rel=0.03)
 
 
-def test_convergence_study():
+def test_first_order_convergence():
     """The implicit Euler step converges at first order to one impact: halving the step
-    halves the error; at the default step (0.2 ms) the impact peak is within 0.5% and the
-    loading rate within 2% of the 25 us solution.  (Measured: loading-rate errors 5.4, 2.6,
-    1.2% at 0.8, 0.4, 0.2 ms.)"""
-    ref = impact(None, "running_heel_strike", step_s=2.5e-5, record_s=8e-4)
+    halves the error of the loading rate (against a 3.125 us solution; the same sampling, only
+    the step differs).  The scalars as computed are compared (``computed``: the coarsest
+    steps here are flagged ``inaccurate`` and their reported scalars are NaN).  Each preset
+    at the default step: tests/test_dynamics_convergence.py."""
+    ref = impact(None, "running_heel_strike", step_s=3.125e-6, record_s=8e-4)
     errs = []
-    for h in (8e-4, 4e-4, 2e-4):                   # the same sampling: only the step differs
+    for h in (8e-4, 4e-4, 2e-4):
         r = impact(None, "running_heel_strike", step_s=h, record_s=8e-4)
-        errs.append(abs(r["loading_rate_bw_per_s"] / ref["loading_rate_bw_per_s"] - 1))
-    assert r["impact_peak_bw"] == pytest.approx(ref["impact_peak_bw"], rel=0.005)
-    assert errs[2] < 0.02
+        errs.append(abs(r.computed["loading_rate_bw_per_s"] / ref["loading_rate_bw_per_s"] - 1))
     ratios = np.array(errs[:-1]) / np.array(errs[1:])
     assert np.all((ratios > 1.6) & (ratios < 2.6))     # first order
 
@@ -111,11 +110,29 @@ def test_barefoot_heel_strike_loads_faster(shod):
     assert m - sd < bare["impact_peak_bw"] < m + sd
 
 
-def test_forefoot_strike_removes_the_impact_transient(shod):
-    """Forefoot strike: no distinct impact peak in the first 50 ms (Lieberman 2010, Fig. 1),
-    and a loading rate well below the heel strike's."""
+LIEBERMAN_FOREFOOT_PEAK = (0.58, 0.21)
+
+
+def test_forefoot_strike_has_a_small_shoulder_not_a_transient(shod):
+    """Forefoot strike, resolved (the default step; tests/test_dynamics_convergence.py): the
+    force rises to a shoulder of about 0.24 BW near 8 ms (a first local maximum, the force
+    dipping by less than 1% of it before rising on to the 2.5 BW peak of the stance), far below
+    the heel strike's impact peak, and loads at well under half the heel strike's rate.  Known
+    gap (reported): the shoulder lies below Lieberman's forefoot 'impact peak' (0.58 +/- 0.21
+    BW) minus 1 SD, so only mean +/- 2 SD is asserted.  (At steps of 0.1 ms and coarser the
+    shoulder is smoothed away and no impact peak is found: the former documented 'no impact
+    peak, 19 BW/s' was that artefact.)"""
     ff = impact(None, "running_forefoot_strike")
-    assert math.isnan(ff["impact_peak_bw"])
+    assert ff.status == "ok"
+    peak, t = ff["impact_peak_bw"], ff["impact_time_s"]
+    assert peak < 0.5 * shod["impact_peak_bw"] and 0.005 < t < 0.015
+    g = ff.dataset["left.grf_bw"].values
+    k = int(np.argmin(np.abs(ff.dataset["time"].values - t)))
+    after = g[k:k + 25]                              # the next 10 ms
+    assert g[k] - after.min() < 0.01 * peak           # a shoulder: barely any dip
+    assert g.max() > 5 * peak
+    m, sd = LIEBERMAN_FOREFOOT_PEAK
+    assert m - 2 * sd < peak < m + 2 * sd
     assert ff["loading_rate_bw_per_s"] < 0.5 * shod["loading_rate_bw_per_s"]
 
 
@@ -163,6 +180,14 @@ def test_drop_landing_lands_on_both_feet():
     ({"velocity_m_per_s": -1}, ["velocity_m_per_s", "-1", "0 .. 6"]),
     ({"step_s": "x"}, ["step_s", "'x'"]),
     ({"speed": 1}, ["speed"]),
+    # nothing would be recorded (used to raise IndexError)
+    ({"duration_s": 0.006, "record_s": 0.01}, ["record_s", "0.01", "duration_s", "0.006"]),
+    # non-scalar and non-boolean values (used to raise TypeError / pass a bool as a number)
+    ({"shod": np.array([1, 0])}, ["shod", "true or false"]),
+    ({"shod": "yes"}, ["shod", "'yes'", "true or false"]),
+    ({"step_s": np.array([1e-4, 2e-4])}, ["step_s", "one value"]),
+    ({"duration_s": True}, ["duration_s", "must be a number"]),
+    ({"knee_flexion_deg": [10.0]}, ["knee_flexion_deg", "one value"]),
 ])
 def test_bad_options(kwargs, words):
     with pytest.raises(ParameterError) as e:

@@ -171,6 +171,7 @@ Impact status codes (IMPACT_*; + counts as solved):
     0  ok +
     1  singular
     2  nonfinite
+    3  inaccurate
 """
 # fmt: off
 # ruff: noqa
@@ -579,10 +580,12 @@ SOLVED = (0, 6)
 IMPACT_OK = 0
 IMPACT_SINGULAR = 1
 IMPACT_NONFINITE = 2
-IMPACT_STATUS_NAMES = ('ok', 'singular', 'nonfinite')
+IMPACT_INACCURATE = 3
+IMPACT_STATUS_NAMES = ('ok', 'singular', 'nonfinite', 'inaccurate')
 IMPACT_STATUS_HELP = (
-    'the impact was integrated to its end',
+    'the impact was integrated to its end, every scalar within its tolerance',
     "the integrator's Newton matrix was singular",
     'the integration met a non-finite number',
+    "the step is too coarse: a scalar's error, estimated by step doubling, exceeds its tolerance (chainsim.dynamics.TOLERANCES)",
 )
 IMPACT_SOLVED = (0,)

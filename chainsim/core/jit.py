@@ -9,7 +9,9 @@ Environment variables (read once, at import):
 
 numba invalidates a cached function when its own file changes, not when a function it calls
 changes in another file; so the cache of the compiled core is dropped as a whole whenever any
-of its source files differs from the last run (see ``_LAYERS``).
+of its source files differs from the last run (see ``_LAYERS``), wherever numba keeps it: next
+to the sources (``__pycache__``), under ``NUMBA_CACHE_DIR`` when that is set, or in the user's
+cache directory for a read-only install (numba's own cache locators say where).
 """
 
 from __future__ import annotations
@@ -39,23 +41,74 @@ _CORE = Path(__file__).parent
 _LAYERS = ((_CORE.parent / "_generated", _CORE), (_CORE / "dynamics",))
 
 
+#: Name of the file, in each cache directory, holding the digest of the sources it was compiled
+#: from.
+STAMP = "chainsim-compiled.sha256"
+
+
+def _locator_classes():
+    """numba's cache locator classes for source files, in the order numba tries them (numba
+    renamed ``_CacheImpl``, ``_UserProvidedCacheLocator`` and so on to public names lately)."""
+    from numba.core import caching
+
+    impl = getattr(caching, "CacheImpl", None) or getattr(caching, "_CacheImpl")
+    # only the locators of functions in source files (not IPython cells'): never another
+    # program's cache
+    backed = getattr(caching, "_SourceFileBackedLocatorMixin", object)
+    return [c for c in impl._locator_classes if issubclass(c, backed)]
+
+
+def cache_dirs(source: Path) -> tuple[Path | None, list[Path]]:
+    """Where numba caches the functions of the source file ``source``: the directory it will
+    use (its first locator that can), and every directory any of its locators would use.
+
+    Asks numba's locator classes (``numba.core.caching``): ``NUMBA_CACHE_DIR``'s per-source-folder
+    tree when that variable is set, the ``__pycache__`` next to the source, the user-wide cache
+    directory (read-only installs).
+    """
+    def probe():          # any function: the locators read only its first line number
+        pass
+
+    used, every = None, []
+    for cls in _locator_classes():
+        try:
+            path = Path(cls(probe, str(source)).get_cache_path())
+            if path.is_absolute():      # (NUMBA_CACHE_DIR's locator without it: a relative path)
+                every.append(path)
+        except Exception:          # a locator for another kind of source (IPython, zip)
+            pass
+        if used is None:
+            try:
+                chosen = cls.from_function(probe, str(source))
+            except Exception:
+                chosen = None
+            if chosen is not None:
+                used = Path(chosen.get_cache_path())
+    return used, every
+
+
 def _drop_stale_cache() -> None:
+    """Drop numba's cache files of every layer whose sources (or the earlier layers') differ
+    from those the cache was compiled from, in every directory numba may have put them, and
+    stamp the directories with the sources' digest."""
     digest = hashlib.sha256(repr(sorted(FASTMATH or ())).encode())   # numba's key omits it
     for dirs in _LAYERS:
         for d in dirs:
             for f in sorted(d.glob("*.py")):
                 digest.update(f.name.encode() + f.read_bytes())
-        stamp = dirs[-1] / "__pycache__" / "chainsim-compiled.sha256"
-        try:
-            if stamp.exists() and stamp.read_text() == digest.hexdigest():
-                continue
-            for d in dirs:
-                for f in (d / "__pycache__").glob("*.nb[ic]"):
-                    f.unlink()
-            stamp.parent.mkdir(exist_ok=True)
-            stamp.write_text(digest.hexdigest())
-        except OSError:      # a read-only install: numba uses its own user cache directory
-            pass
+        stamp = digest.hexdigest()
+        for d in dirs:
+            used, every = cache_dirs(d / "__init__.py")
+            for c in dict.fromkeys(every + ([used] if used else [])):
+                try:
+                    if not c.is_dir() or ((c / STAMP).exists()
+                                          and (c / STAMP).read_text() == stamp):
+                        continue
+                    for f in c.glob("*.nb[ic]"):
+                        f.unlink()
+                    (c / STAMP).write_text(stamp)
+                except OSError:      # not ours to change (another user's, read-only)
+                    pass
 
 
 if CACHE:

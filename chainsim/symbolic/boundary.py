@@ -305,7 +305,10 @@ STATIC_STATUSES = (
 )
 
 IMPACT_STATUSES = (
-    Status("ok", "the impact was integrated to its end", True),
+    Status("ok", "the impact was integrated to its end, every scalar within its tolerance",
+           True),
     Status("singular", "the integrator's Newton matrix was singular", False),
     Status("nonfinite", "the integration met a non-finite number", False),
+    Status("inaccurate", "the step is too coarse: a scalar's error, estimated by step doubling, "
+                         "exceeds its tolerance (chainsim.dynamics.TOLERANCES)", False),
 )

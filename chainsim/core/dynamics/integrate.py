@@ -11,7 +11,9 @@ positive-definite parts: the contact, spring and damper terms; ``eom.evaluate``)
 ``f`` at the predicted position ``q + h v`` supplies the ``-h K v`` term of the linearised
 backward Euler step.  It is unconditionally stable for the springs and dampers it linearises,
 first-order accurate, and damps the unresolved stiff modes instead of amplifying them; its
-error at the default step is measured by a convergence study (tests/test_dynamics_impact.py).
+error at the default step is measured by a convergence study of every impact preset
+(tests/test_dynamics_convergence.py), and each impact's by step doubling (``chainsim.dynamics``
+runs it again at twice the step).
 
 **RK4** (``RK4``): the classical explicit Runge-Kutta method on (q, v); fourth order, for
 smooth, contact-free motion (the energy and MuJoCo cross-checks).
