@@ -24,6 +24,7 @@ import tomllib
 
 from ..params import ParameterError
 from . import impact, statics, sweep
+from .common import threads_option
 
 #: what ``chainsim`` exits with (shown by ``chainsim --help``)
 EXIT_CODES = {
@@ -55,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     statics.add_commands(sub)      # chainsim solve, compare, fit-insole, presets, insoles, ...
     sweep.add_commands(sub)        # chainsim sweep, chainsim sensitivity
     impact.add_commands(sub)       # chainsim impact
+    # every --threads that runs here takes 1 .. what numba can start here (not sweep's: with
+    # --scheduler its threads are the Dask workers'; the sweep command checks its own)
+    for name, command in sub.choices.items():
+        for action in command._actions:
+            if name != "sweep" and action.dest == "threads" and action.type is int:
+                action.type = threads_option
     return parser
 
 
@@ -94,6 +101,7 @@ def main(argv=None) -> int:
     from ..sweep.store import StoreError
 
     parser = build_parser()
+    args = None
     try:
         args = parser.parse_args(argv)
         rc = args.func(args)
@@ -106,7 +114,10 @@ def main(argv=None) -> int:
     except tomllib.TOMLDecodeError as e:
         return _refuse(f"TOML syntax error: {e}")
     except UnicodeDecodeError as e:
-        return _refuse(f"a file is not UTF-8 text: {e}")
+        spec = getattr(args, "spec", None)       # the input file of sweep and sensitivity
+        what = repr(spec) if spec else "a file"
+        return _refuse(f"{what} is not UTF-8 text (byte "
+                       f"0x{e.object[e.start]:02x} at offset {e.start})")
     except OSError as e:
         return _refuse(_os_error(e))
     except KeyboardInterrupt:
