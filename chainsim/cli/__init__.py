@@ -24,7 +24,7 @@ import tomllib
 
 from ..params import ParameterError
 from . import impact, statics, sweep
-from .common import threads_option
+from .common import int_option, threads_option
 
 #: what ``chainsim`` exits with (shown by ``chainsim --help``)
 EXIT_CODES = {
@@ -56,12 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     statics.add_commands(sub)      # chainsim solve, compare, fit-insole, presets, insoles, ...
     sweep.add_commands(sub)        # chainsim sweep, chainsim sensitivity
     impact.add_commands(sub)       # chainsim impact
-    # every --threads that runs here takes 1 .. what numba can start here (not sweep's: with
-    # --scheduler its threads are the Dask workers'; the sweep command checks its own)
+    # every --threads that runs here takes 1 .. what numba can start here; sweep's, at least 1
+    # (with --scheduler its threads are the Dask workers', which may have more)
     for name, command in sub.choices.items():
         for action in command._actions:
-            if name != "sweep" and action.dest == "threads" and action.type is int:
-                action.type = threads_option
+            if action.dest == "threads" and action.type is int:
+                action.type = int_option(1) if name == "sweep" else threads_option
     return parser
 
 
