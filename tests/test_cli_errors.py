@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -269,18 +270,19 @@ VALUES = {
 
 
 def _commands():
-    """{command: [(option, takes a value)]} from the real parser."""
+    """{command: ([required option or positional], [other options])}, each ``(option, takes a
+    value)``, from the real parser (a positional as option None)."""
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     out = {}
     for name, p in sub.choices.items():
-        opts = []
+        required, optional = [], []
         for a in p._actions:
-            if a.option_strings and a.dest != "help":
-                opts.append((a.option_strings[0], a.nargs != 0))
-            elif not a.option_strings:
-                opts.append((None, True))               # a positional (a spec file)
-        out[name] = opts
+            if a.dest == "help":
+                continue
+            option = (a.option_strings[0] if a.option_strings else None, a.nargs != 0)
+            (required if a.required or not a.option_strings else optional).append(option)
+        out[name] = (required, optional)
     return out
 
 
@@ -289,12 +291,15 @@ COMMANDS = _commands()
 
 @st.composite
 def argv(draw, paths):
-    command = draw(st.sampled_from(sorted(COMMANDS) + ["solv", "--help-me"]))
+    """A command (now and then a misspelt one), mostly with its required arguments, some of its
+    options with values from their own pools, the paths or junk, and now and then a stray word."""
+    command = draw(st.sampled_from(sorted(COMMANDS) * 4 + ["solv"]))
+    required, optional = COMMANDS.get(command, ([], [("--bogus", True)]))
     args = [command]
     junk = st.sampled_from(JUNK + paths)
-    for option, takes_value in draw(st.lists(st.sampled_from(COMMANDS.get(command, [])
-                                                             or [("--bogus", True)]),
-                                             max_size=5)):
+    chosen = [o for o in required if draw(st.integers(0, 9)) > 0]
+    for option, takes_value in chosen + draw(st.lists(st.sampled_from(optional or [("--x", 0)]),
+                                                      max_size=4)):
         if not takes_value:
             args.append(option)
             continue
@@ -303,7 +308,7 @@ def argv(draw, paths):
             pool = paths
         value = draw(st.one_of(st.sampled_from(pool), junk) if pool else junk)
         args += [value] if option is None else [option, value]
-    if draw(st.booleans()):
+    if draw(st.integers(0, 5)) == 0:
         args.append(draw(junk))                      # a stray word
     return args
 
@@ -313,9 +318,17 @@ def fuzz_paths(files, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     names = ["syntax.toml", "eod.toml", "latin1.toml", "folder.toml", "range.toml", "good.toml",
              "empty.toml", "notable.toml", "missing.toml"]
+    specs = {"sweep_syntax.toml": "[sweep]\ndesign = \n", "sweep_eod.toml": "[sweep]\nkind = 'x",
+             "sweep_keys.toml": "[sweep]\nbogus = 1\n[axes]\n'left.wedge_deg' = [1, 2]\n",
+             "sweep_range.toml": "[sweep]\n[axes]\n'left.wedge_deg' = [1, 99]\n",
+             "sens_method.toml": "[sensitivity]\nmethod = 'magic'\n"}
+    for name, text in specs.items():
+        (out / name).write_text(text)
+    examples = [str(ROOT / "examples" / n) for n in ("sweep.toml", "sensitivity.toml",
+                                                     "impact_sweep.toml")]
     return ([str(files / n) for n in names] + [f"both={files / n}" for n in names]
-            + [str(ROOT / "examples" / "sweep.toml"), str(ROOT / "examples" / "sensitivity.toml"),
-               str(out / "result.nc"), str(out / "store.zarr"), str(out), str(out / "a" / "b")])
+            + [str(out / n) for n in specs] + examples * 3
+            + [str(out / "result.nc"), str(out / "store.zarr"), str(out), str(out / "a" / "b")])
 
 
 def _check_one(args):
@@ -343,14 +356,14 @@ def _check_one(args):
 _FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 
 
-@settings(_FUZZ, max_examples=30)
+@settings(_FUZZ, max_examples=60)
 @given(data=st.data())
 def test_fuzz_never_a_traceback(fuzz_paths, data):
     _check_one(data.draw(argv(fuzz_paths)))
 
 
 @pytest.mark.slow
-@settings(_FUZZ, max_examples=600)
+@settings(_FUZZ, max_examples=int(os.environ.get("CHAINSIM_FUZZ_EXAMPLES", 2000)))
 @given(data=st.data())
 def test_fuzz_never_a_traceback_long(fuzz_paths, data):
     _check_one(data.draw(argv(fuzz_paths)))
