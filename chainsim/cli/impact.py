@@ -44,6 +44,9 @@ def _split_presets(values):
         if "=" in v:
             conditions.append(v)
         elif v in PRESETS:
+            if impact not in (None, v):
+                raise ParameterError(f"--preset {impact!r} and --preset {v!r}: one impact "
+                                     f"preset at a time ({', '.join(PRESETS)})")
             impact = v
         else:
             raise ParameterError(f"--preset {v!r}: not an impact preset ({', '.join(PRESETS)}) "
