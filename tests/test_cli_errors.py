@@ -148,6 +148,24 @@ def test_an_unwritable_out_is_refused_before_any_computing(tmp_path, capsys, com
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plain"]     # nothing left behind
 
 
+@pytest.mark.parametrize("command, compute", [
+    (["sensitivity", str(ROOT / "examples" / "sensitivity.toml")],
+     "chainsim.sweep.sensitivity.run_sensitivity"),
+    (["sweep", str(ROOT / "examples" / "sweep.toml"), "--out", "unused.zarr"],
+     "chainsim.sweep.runner.run"),
+])
+def test_an_unwritable_netcdf_is_refused_before_any_computing(tmp_path, capsys, command,
+                                                               compute):
+    for path, fragments in _bad_out_paths(tmp_path):
+        with mock.patch(compute, side_effect=AssertionError("computed before checking")):
+            rc = cli.main(command + ["--netcdf", str(path)])
+        _, err = capsys.readouterr()
+        assert rc == 2 and len(err.strip().splitlines()) == 1 and "--netcdf" in err, err
+        for f in fragments:
+            assert f in err, (f, err)
+    assert not (ROOT / "unused.zarr").exists()
+
+
 def test_an_unwritable_out_exits_2_in_the_real_program(tmp_path):
     assert_refused(run("impact", "--out", tmp_path / "nowhere" / "run.nc"), "--out", "nowhere")
     assert_refused(run("fit-insole", "--out", "/proc/insole.toml"), "--out", "/proc/insole.toml")

@@ -24,7 +24,7 @@ import tomllib
 
 from ..params import ParameterError
 from . import impact, statics, sweep
-from .common import int_option, threads_option
+from .common import check_out_path, int_option, threads_option
 
 #: what ``chainsim`` exits with (shown by ``chainsim --help``)
 EXIT_CODES = {
@@ -36,6 +36,11 @@ EXIT_CODES = {
     130: "interrupted (Ctrl-C)",
     141: "the output was closed early (e.g. `chainsim solve | head -1`); nothing more is printed",
 }
+#: the options, of any command, that name one file to write: checked by :func:`main` before the
+#: command runs (``impact --out`` and ``fit-insole --out`` are checked by their commands;
+#: ``sweep --out`` is a Zarr store, a directory)
+OUTPUT_FILES = {"netcdf": "--netcdf"}
+
 EPILOG = "exit codes:\n" + "\n".join(
     textwrap.fill(v, 79, initial_indent=f"  {k:<5d}", subsequent_indent=" " * 7)
     for k, v in EXIT_CODES.items())
@@ -104,6 +109,9 @@ def main(argv=None) -> int:
     args = None
     try:
         args = parser.parse_args(argv)
+        for dest, option in OUTPUT_FILES.items():       # before any computing
+            if getattr(args, dest, None) is not None:
+                check_out_path(getattr(args, dest), option)
         rc = args.func(args)
         sys.stdout.flush()               # a closed pipe shows here, not at the exit
         return rc
