@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -88,25 +89,123 @@ class Insole:
                                          **{k: v for k, v in self._values.items() if v is not None}}})
 
     def save(self, path) -> None:
-        """Write this insole to a TOML file."""
-        Path(path).write_text(self.to_toml())
+        """Write this insole to a TOML file (UTF-8)."""
+        Path(path).write_text(self.to_toml(), encoding="utf-8")
 
     @classmethod
-    def from_toml(cls, text: str, side: str | None = None) -> Insole:
+    def from_toml(cls, text: str, side: str | None = None, source: str | None = None) -> Insole:
         """Read an insole from TOML text: the table ``[insole]``, or ``[left]``/``[right]``
-        (as :func:`chainsim.fitting.design_insole` writes them) for ``side``."""
-        data = tomllib.loads(text)
-        table = data.get("insole", data.get(side))
+        (as :func:`chainsim.fitting.design_insole` writes them) for ``side``.
+
+        Every refusal is a :class:`~chainsim.ParameterError` that names ``source`` (the file,
+        when given) and the line: a TOML syntax error, a missing table, an unknown field, a
+        value of the wrong type or out of its range.
+        """
+        where = f"insole file {source!r}" if source else "insole TOML"
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            line, col, msg = toml_error_position(e, text)
+            raise ParameterError(f"{where}, line {line}, column {col}: TOML syntax error: "
+                                 f"{msg}") from None
+        key = "insole" if "insole" in data else side
+        table = data.get(key) if key else None
         if table is None:
-            raise ParameterError("an insole file needs an [insole] table"
+            raise ParameterError(f"{where}: an insole file needs an [insole] table"
                                  + (f" or a [{side}] table" if side else ""))
+        if not isinstance(table, dict):
+            raise ParameterError(f"{_at(where, _key_line(text, key))}: {key} must be a table "
+                                 f"([{key}]), got {table!r}")
         d = dict(table)
+        for k, v in d.items():
+            at = _at(where, _key_line(text, k, key))
+            if k in ("name", "description"):
+                if not isinstance(v, str):
+                    raise ParameterError(f"{at}: {k} must be a string, got {v!r}")
+            elif k not in _PARAMS:
+                raise ParameterError(f"{at}: unknown insole field {k!r}; valid: "
+                                     f"name, description, {', '.join(FIELDS)}")
+            else:
+                try:
+                    _PARAMS[k].check(f"insole.{k}", v)
+                except ParameterError as e:
+                    raise ParameterError(f"{at}: {e}") from None
         return cls(d.pop("name", "custom"), d.pop("description", ""), **d)
 
     @classmethod
     def load(cls, path, side: str | None = None) -> Insole:
-        """Read an insole from a TOML file (see :meth:`from_toml`)."""
-        return cls.from_toml(Path(path).read_text(), side)
+        """Read an insole from a TOML file (see :meth:`from_toml`).
+
+        Raises :class:`~chainsim.ParameterError` naming the file for a path that does not exist,
+        is a directory or not a regular file, cannot be read, is not UTF-8 text, or holds a bad
+        insole (with the line).
+        """
+        return cls.from_toml(read_text_file(path, "insole file"), side, source=str(path))
+
+
+#: the largest input file read (an insole file is a few hundred bytes)
+MAX_FILE_BYTES = 1 << 20
+
+
+def read_text_file(path, what: str = "file") -> str:
+    """The UTF-8 text of a small user-given file; every failure is a :class:`ParameterError`
+    naming ``what`` and the path: missing, a directory or not a regular file, unreadable,
+    larger than :data:`MAX_FILE_BYTES`, not UTF-8."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise ParameterError(f"{what} {str(p)!r} is a directory, not a file")
+        if not p.exists():
+            raise ParameterError(f"{what} {str(p)!r} does not exist")
+        if not p.is_file():
+            raise ParameterError(f"{what} {str(p)!r} is not a regular file")
+        with open(p, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError as e:
+        raise ParameterError(f"{what} {str(p)!r} cannot be read: {e.strerror or e}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ParameterError(f"{what} {str(p)!r} is larger than {MAX_FILE_BYTES} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise ParameterError(f"{what} {str(p)!r}, line {line}: not UTF-8 text (byte "
+                             f"0x{raw[e.start]:02x} at offset {e.start})") from None
+
+
+def toml_error_position(e: tomllib.TOMLDecodeError, text: str) -> tuple[int, int, str]:
+    """``(line, column, message)`` of a TOML syntax error; an error "at end of document" is
+    placed after the document's last character (its last line)."""
+    msg = str(e)
+    line, col = getattr(e, "lineno", None), getattr(e, "colno", None)       # Python >= 3.14
+    m = re.search(r"\s*\(at line (\d+), column (\d+)\)$", msg)
+    if m:
+        line, col = line or int(m.group(1)), col or int(m.group(2))
+        msg = msg[:m.start()]
+    elif msg.endswith("(at end of document)"):
+        msg = msg[:-len("(at end of document)")].rstrip()
+    if line is None:
+        lines = text.splitlines() or [""]
+        line = len(lines) + (1 if text.endswith(("\n", "\r")) else 0)
+        col = 1 if text.endswith(("\n", "\r")) else len(lines[-1]) + 1
+    msg = getattr(e, "msg", msg)
+    return line, col, msg
+
+
+def _key_line(text: str, key: str, table: str | None = None) -> int | None:
+    """The line where ``key`` (a table or a key, in ``table`` when given) is first written in
+    TOML ``text``, else None."""
+    start = 0
+    if table:
+        t = re.search(rf"^\s*\[\s*{re.escape(table)}\s*\]", text, re.M)
+        start = t.end() if t else 0
+    k = re.escape(key)
+    m = re.compile(rf"^\s*(\[\s*{k}\s*\]|(?:{k}|\"{k}\"|'{k}')\s*=)", re.M).search(text, start)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _at(where: str, line: int | None) -> str:
+    return where if line is None else f"{where}, line {line}"
 
 
 #: A foam layer: EVA of about 3 MPa, 5 mm thick, about 10 cm^2 under each contact region:
@@ -144,10 +243,7 @@ def get(name_or_path, side: str | None = None) -> Insole:
     if key in CATALOGUE:
         return CATALOGUE[key]
     if key.endswith(".toml"):
-        path = Path(key)
-        if not path.exists():
-            raise ParameterError(f"insole file {key!r} does not exist")
-        return Insole.load(path, side)
+        return Insole.load(key, side)
     raise ParameterError(f"unknown insole {key!r}; valid insoles: {', '.join(CATALOGUE)} "
                          "(or a .toml file)")
 
@@ -166,9 +262,14 @@ def with_insoles(model: Model, specs) -> Model:
             if not eq or side not in SIDES + ("both",):
                 raise ParameterError(f"insole {spec!r}: expected SIDE=NAME with SIDE left, right "
                                      "or both, e.g. both=medium_arch")
-            pairs += [(s, get(name, s)) for s in (SIDES if side == "both" else (side,))]
-    for side, insole in pairs:
-        model = model.replace(insole.params(side))
+            pairs += [(s, get(name, s), name) for s in (SIDES if side == "both" else (side,))]
+    for side, insole, *name in pairs:
+        try:
+            model = model.replace(insole.params(side))
+        except ParameterError as e:
+            if not (name and name[0].endswith(".toml")):
+                raise
+            raise ParameterError(f"insole file {name[0]!r} under the {side} foot: {e}") from None
     return model
 
 

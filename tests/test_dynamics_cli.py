@@ -31,9 +31,14 @@ def test_out_netcdf(tmp_path, capsys):
     (["--set", "both.arch_stiffness_n_per_mm=1"], ["arch_stiffness_n_per_mm", "15"]),
     (["--option", "spin=1"], ["spin"]),
     (["--option", "shod=maybe"], ["shod", "maybe", "true or false"]),
+    (["--option", "threads=4"], ["threads", "velocity_m_per_s", "one thread"]),
+    (["--option", "duration_s"], ["--option", "NAME=VALUE"]),
+    (["--preset", "drop_landing", "--preset", "walking_heel_strike"],
+     ["drop_landing", "walking_heel_strike", "one impact preset"]),
 ])
 def test_bad_input_exits_2(argv, words, capsys):
     assert main(["impact"] + argv) == 2
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1
     for w in words:
         assert w in err

@@ -7,7 +7,15 @@
 from __future__ import annotations
 
 from ..params import ParameterError
-from .common import add_model_options, build_model, parse_settings, to_json
+from .common import add_model_options, build_model, check_out_path, parse_settings, to_json
+
+
+def impact_options() -> tuple:
+    """The ``--option`` names of ``chainsim impact``: the options of one impact
+    (:data:`chainsim.dynamics.OPTIONS`) but ``threads``, which one simulation does not use."""
+    from ..dynamics import OPTIONS
+
+    return tuple(o for o in OPTIONS if o != "threads")
 
 
 def add_commands(sub) -> None:
@@ -20,9 +28,8 @@ def add_commands(sub) -> None:
     p.epilog = (f"--preset takes an impact preset ({', '.join(PRESETS)}; default "
                 "running_heel_strike) as well as conditions (SIDE=NAME).")
     p.add_argument("--option", action="append", metavar="NAME=VALUE",
-                   help="impact option (repeatable): velocity_m_per_s, duration_s, step_s, "
-                   "record_s, shod (0/1), hip_flexion_deg, knee_flexion_deg, "
-                   "ankle_dorsiflexion_deg")
+                   help=f"impact option (repeatable): {', '.join(impact_options())} "
+                   "(shod: 1/0, true/false)")
     p.add_argument("--json", action="store_true", help="the scalars as one JSON object")
     p.add_argument("--out", metavar="FILE.nc", help="write the time series as netCDF")
     p.set_defaults(func=cmd_impact)
@@ -37,6 +44,9 @@ def _split_presets(values):
         if "=" in v:
             conditions.append(v)
         elif v in PRESETS:
+            if impact not in (None, v):
+                raise ParameterError(f"--preset {impact!r} and --preset {v!r}: one impact "
+                                     f"preset at a time ({', '.join(PRESETS)})")
             impact = v
         else:
             raise ParameterError(f"--preset {v!r}: not an impact preset ({', '.join(PRESETS)}) "
@@ -44,17 +54,40 @@ def _split_presets(values):
     return impact, conditions
 
 
-def cmd_impact(args) -> int:
-    from ..dynamics import impact
-
-    preset, conditions = _split_presets(args.preset)
-    options = parse_settings(args.option)
+def parse_options(pairs) -> dict:
+    """``--option NAME=VALUE`` pairs as a dict, each name one of :func:`impact_options` (the
+    values are checked by :func:`chainsim.dynamics.check_options`)."""
+    valid = impact_options()
+    for pair in pairs or []:
+        name = pair.partition("=")[0].strip()
+        if "=" not in pair or not name:
+            raise ParameterError(f"--option {pair!r}: expected NAME=VALUE with NAME one of "
+                                 f"{', '.join(valid)}")
+        if name == "threads":
+            raise ParameterError(f"--option {pair!r}: one impact runs on one thread, so threads "
+                                 f"is not an option of `chainsim impact`; valid options: "
+                                 f"{', '.join(valid)}")
+        if name not in valid:
+            raise ParameterError(f"--option {pair!r}: unknown impact option {name!r}; valid "
+                                 f"options: {', '.join(valid)}")
+    options = parse_settings(pairs)
     if isinstance(options.get("shod"), str):
         options["shod"] = {"true": True, "yes": True, "on": True, "false": False, "no": False,
                            "off": False}.get(options["shod"].lower(), options["shod"])
-    r = impact(build_model(args.set, conditions, args.insole), preset or "running_heel_strike",
-               **options)
-    if args.out:
+    return options
+
+
+def cmd_impact(args) -> int:
+    from ..dynamics import check_options, impact
+
+    preset, conditions = _split_presets(args.preset)
+    options = parse_options(args.option)
+    check_options(preset or "running_heel_strike", options)
+    model = build_model(args.set, conditions, args.insole)
+    if args.out is not None:
+        check_out_path(args.out)                # before the simulation, not after it
+    r = impact(model, preset or "running_heel_strike", **options)
+    if args.out is not None:
         r.dataset.to_netcdf(args.out)
     if args.json:
         print(to_json(r.scalars))
@@ -66,4 +99,4 @@ def cmd_impact(args) -> int:
     return 0 if r.status == "ok" else 1
 
 
-__all__ = ["add_commands", "cmd_impact"]
+__all__ = ["add_commands", "cmd_impact", "impact_options", "parse_options"]

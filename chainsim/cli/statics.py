@@ -5,8 +5,8 @@
 from __future__ import annotations
 
 from ..outputs import OUTPUTS, PUBLIC
-from ..params import INSOLE, SIDE, SUBJECT
-from .common import add_model_options, build_model, parse_settings, to_json
+from ..params import INSOLE, SIDE, SIDES, SUBJECT, ParameterError
+from .common import add_model_options, build_model, check_out_path, int_option, to_json
 
 
 def _cmd_solve(args) -> int:
@@ -32,13 +32,13 @@ def _cmd_compare(args) -> int:
 def _cmd_fit_insole(args) -> int:
     from ..fitting import design_insole
 
-    weights = None
-    if args.weight:
-        weights = {k: float(v) for k, v in parse_settings(args.weight).items()}
+    weights = parse_weights(args.weight) if args.weight else None
+    if args.out is not None:
+        check_out_path(args.out)                # before the search, not after it
     d = design_insole(build_model(args.set, args.preset, args.insole), sides=args.side,
                       weights=weights, seed=args.seed)
-    if args.out:
-        with open(args.out, "w") as f:
+    if args.out is not None:
+        with open(args.out, "w", encoding="utf-8") as f:
             f.write(d.to_toml())
     if args.json:
         print(to_json({"objective": d.score, "scores": d.scores, "evaluations": d.evaluations,
@@ -48,6 +48,40 @@ def _cmd_fit_insole(args) -> int:
         if args.out:
             print(f"\nwritten to {args.out}")
     return 0
+
+
+def parse_weights(pairs) -> dict:
+    """``--weight OUTPUT=WEIGHT`` pairs as a dict, each checked: an output (``chainsim
+    outputs``; a side output without left./right. counts on both sides) and a finite number
+    >= 0, at least one of them > 0."""
+    import difflib
+    import math
+
+    names = set(OUTPUTS) | {k.split(".", 1)[1] for k in OUTPUTS if k.startswith(SIDES)}
+    out = {}
+    for pair in pairs:
+        name, eq, text = pair.partition("=")
+        name, text = name.strip(), text.strip()
+        if not eq or not name:
+            raise ParameterError(f"--weight {pair!r}: expected OUTPUT=WEIGHT, e.g. "
+                                 "pelvis.obliquity_deg=1")
+        if name not in names:
+            close = difflib.get_close_matches(name, sorted(names), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ParameterError(f"--weight {pair!r}: {name!r} is not an output{hint}; see "
+                                 "`chainsim outputs`")
+        try:
+            w = float(text)
+        except ValueError:
+            w = None
+        if w is None or not math.isfinite(w) or w < 0:
+            raise ParameterError(f"--weight {pair!r}: the weight {text!r} is not allowed; "
+                                 "it must be a finite number >= 0")
+        out[name] = w
+    if not any(out.values()):
+        raise ParameterError(f"--weight: every weight is 0 ({', '.join(out)}); at least one "
+                             "must be > 0")
+    return out
 
 
 def _cmd_presets(args) -> int:
@@ -112,7 +146,8 @@ def add_commands(sub) -> None:
     p.add_argument("--weight", action="append", metavar="OUTPUT=WEIGHT",
                    help="objective weight (repeatable; replaces the defaults); side outputs "
                    "without left./right. count on both sides")
-    p.add_argument("--seed", type=int, default=0, help="random seed of the search")
+    p.add_argument("--seed", type=int_option(0), default=0,
+                   help="random seed of the search (an integer >= 0)")
     p.add_argument("--out", metavar="FILE.toml", help="write the designed insole(s) as TOML")
     p.add_argument("--json", action="store_true", help="the result as JSON")
     p.set_defaults(func=_cmd_fit_insole)
