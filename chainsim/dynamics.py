@@ -143,8 +143,9 @@ TOLERANCES = {k: ("one recording interval (record_s)" if k == "impact_time_s" el
                   f"{100 * RELATIVE_TOLERANCE:g}% of the value") for k in SCALARS}
 
 #: the options of an impact (``impact(model, preset, **options)``)
+#: (the thread count is an argument of the batches, ``threads``: one impact runs on one thread)
 OPTIONS = ("velocity_m_per_s", "duration_s", "step_s", "record_s", "shod", "hip_flexion_deg",
-           "knee_flexion_deg", "ankle_dorsiflexion_deg", "threads")
+           "knee_flexion_deg", "ankle_dorsiflexion_deg")
 
 
 def _check(name, value, low, high):

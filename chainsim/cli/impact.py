@@ -12,10 +12,10 @@ from .common import add_model_options, build_model, check_out_path, parse_settin
 
 def impact_options() -> tuple:
     """The ``--option`` names of ``chainsim impact``: the options of one impact
-    (:data:`chainsim.dynamics.OPTIONS`) but ``threads``, which one simulation does not use."""
+    (:data:`chainsim.dynamics.OPTIONS`)."""
     from ..dynamics import OPTIONS
 
-    return tuple(o for o in OPTIONS if o != "threads")
+    return OPTIONS
 
 
 def add_commands(sub) -> None:
