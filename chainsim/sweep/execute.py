@@ -18,6 +18,7 @@ import numpy as np
 
 from ..statics import solve_columns
 from . import categories, designs
+from .spec import param_name
 
 _LAUNCH = threading.Lock()
 
@@ -39,13 +40,14 @@ def compute_chunk(spec, layout, k: int, threads: int | None = None) -> dict:
     dict of str -> numpy.ndarray
         Each stored variable (outputs, ``status``, ``iterations``, ``residual``, and for
         sampled designs the swept parameters) as a 1-D array over the chunk's points; an
-        impact sweep has no ``iterations`` or ``residual``.
+        impact sweep has no ``iterations`` or ``residual``; sampled parameters are named
+        ``param.`` and their key.
     """
     cols = designs.columns(spec, layout, k)
     params = categories.resolve({**dict(spec.fixed), **cols}, layout.points(k))
     out = evaluate(spec, params, threads)
     if spec.design != "grid":
-        out.update(cols)
+        out.update({param_name(key): v for key, v in cols.items()})
     return out
 
 
