@@ -14,8 +14,6 @@ import os
 import shutil
 from pathlib import Path
 
-import numpy as np
-
 from ..params import ParameterError
 
 MEMORY_VARIABLE = "CHAINSIM_MEMORY_LIMIT_GB"
@@ -95,73 +93,46 @@ def size_text(n: float) -> str:
     return f"{n:.0f} B"
 
 
-def bytes_per_point(spec) -> int:
-    """Bytes a sweep stores per point (its variables, and a sampled design's parameters)."""
-    from .store import coordinates, variables
-
-    n = sum(np.dtype(dtype).itemsize for dtype, _, _ in variables(spec).values())
-    return n + 8 * sum(1 for values, _ in coordinates(spec).values() if values is None)
-
-
-def sweep_needs(spec, layout, store: bool) -> dict:
+def sweep_needs(size: int, per_point: int, nvars: int, block_points: int, nchunks: int,
+                store: bool) -> dict:
     """A sweep's estimated ``memory`` and ``disk`` (bytes; disk 0 in memory).
 
-    In memory it holds every point's variables and the chunks in flight; with a store, the
-    chunks in flight and the progress marks (9 bytes a chunk), and the store takes the
-    variables (uncompressed), at least a block per file, and 8 bytes a chunk.
+    ``size`` points of ``per_point`` stored bytes in ``nvars`` variables, cut in ``nchunks``
+    chunks of at most ``block_points``.  In memory it holds every point's variables and the
+    chunks in flight; with a store, the chunks in flight and the progress marks (9 bytes a
+    chunk), and the store takes the variables (uncompressed), at least a block per file, and 8
+    bytes a chunk.
     """
-    per_point, nvars = bytes_per_point(spec), len(spec.outputs) + 3
-    chunk_points = int(np.prod(layout.block))
-    working = CHUNKS_IN_FLIGHT * chunk_points * (WORK_BYTES_PER_POINT + per_point)
+    working = CHUNKS_IN_FLIGHT * block_points * (WORK_BYTES_PER_POINT + per_point)
     if not store:
-        return {"memory": spec.size * per_point + working, "disk": 0}
-    return {"memory": working + 9 * layout.nchunks,
-            "disk": spec.size * per_point + layout.nchunks * (nvars * FILE_BYTES + 8)}
+        return {"memory": size * per_point + working, "disk": 0}
+    return {"memory": working + 9 * nchunks,
+            "disk": size * per_point + nchunks * (nvars * FILE_BYTES + 8)}
 
 
-def _refuse(where, what, need, kind, limit, why, advice):
-    from .checks import fail
-
-    fail(where, f"{what} needs about {size_text(need)} of {kind}, above the limit of "
-                f"{size_text(limit)} ({why}); {advice}")
-
-
-def check_sweep(spec, layout, store=None) -> None:
-    """Refuse (:class:`SpecError` naming the spec's line) a sweep that will not fit."""
-    needs = sweep_needs(spec, layout, store is not None)
-    where = spec.origin or ("[axes]" if spec.design == "grid" else "[sweep] n")
-    what = f"a sweep of {spec.size:,} points" + (f" in {layout.nchunks:,} chunks" if store else "")
-    if store is not None:
-        limit, why = disk_limit(store)
-        if needs["disk"] > limit:
-            _refuse(where, what, needs["disk"], "disk", limit, why,
-                    "use fewer points or outputs, or a larger chunk_size")
-    limit, why = memory_limit()
-    if needs["memory"] > limit:
-        advice = ("stream it into a store (run(spec, 'out.zarr'), chainsim sweep --out), "
-                  "or use fewer points" if store is None else
-                  "use a smaller chunk_size (or fewer chunks: fewer points)")
-        _refuse(where, what, needs["memory"], "memory", limit, why, advice)
+def too_big(what: str, need: float, kind: str, limit: float, why: str, advice: str) -> str:
+    """The reason of a refusal: what needs how much of what, the limit, and what to do."""
+    return (f"{what} needs about {size_text(need)} of {kind}, above the limit of "
+            f"{size_text(limit)} ({why}); {advice}")
 
 
-def check_axis(num: int, where: str) -> None:
-    """Refuse a grid axis whose values alone would not fit in memory."""
+def axis_refusal(num: int) -> str | None:
+    """Why a grid axis of ``num`` values would not fit in memory (None if it does)."""
     limit, why = memory_limit()
     need = num * AXIS_BYTES_PER_VALUE
     if need > limit:
-        _refuse(where, f"an axis of {num:,} values", need, "memory", limit, why,
-                "use fewer values")
+        return too_big(f"an axis of {num:,} values", need, "memory", limit, why,
+                       "use fewer values")
+    return None
 
 
-def check_sensitivity(spec, where: str) -> None:
-    """Refuse a sensitivity analysis (computed in memory) that will not fit."""
-    d = len(spec.ranges)
-    rows = spec.n * (d + 2) if spec.method == "sobol" else 1 + 2 * d
-    per_row = SENSITIVITY_COPIES * 8 * (d + len(spec.outputs)) + 1
-    from .spec import DEFAULT_CHUNK
-
-    need = rows * per_row + min(rows, DEFAULT_CHUNK) * WORK_BYTES_PER_POINT
+def sensitivity_refusal(rows: int, d: int, outputs: int, chunk: int) -> str | None:
+    """Why a sensitivity analysis of ``rows`` solves of ``d`` parameters and ``outputs``
+    outputs, computed in memory ``chunk`` rows at a time, would not fit (None if it does)."""
+    need = rows * (SENSITIVITY_COPIES * 8 * (d + outputs) + 1) + \
+        min(rows, chunk) * WORK_BYTES_PER_POINT
     limit, why = memory_limit()
     if need > limit:
-        _refuse(where, f"a sensitivity analysis of {rows:,} solves", need, "memory", limit, why,
-                "use a smaller n")
+        return too_big(f"a sensitivity analysis of {rows:,} solves", need, "memory", limit,
+                       why, "use a smaller n")
+    return None

@@ -16,7 +16,7 @@ import numpy as np
 from ..outputs import OUTPUTS, PUBLIC
 from ..params import REGISTRY, ParameterError, expand, expand_columns
 from ..statics import MAX_ITER, TOL
-from . import categories
+from . import budget, categories
 
 DESIGNS = ("grid", "random", "lhs", "sobol")
 #: what a sweep computes at each point: the static equilibrium, or an impact (chainsim.impact)
@@ -183,9 +183,9 @@ def _axis(key, v, where):
         if isinstance(num, (int, np.integer)) and not isinstance(num, bool) and num == 0:
             fail(where, "empty axis (num = 0); give at least one value")
         num = check_int(num, where, "num", 1)
-        from .budget import check_axis
-
-        check_axis(num, where)
+        refused = budget.axis_refusal(num)
+        if refused:
+            fail(where, refused)
         lo, hi = (_float(v[k], where, k) for k in ("start", "stop"))
         log = v.get("log", False)
         if not isinstance(log, bool):

@@ -8,11 +8,11 @@ import numpy as np
 
 from ..params import ParameterError
 from ..statics import SOLVED, STATUS_HELP
-from . import budget, execute
+from . import execute
 from .designs import Layout
 from .spec import DEFAULT_CHUNK, SpecError, SweepSpec, load_spec
 from .store import (FLAG_MEANINGS, IMPACT_FLAG_MEANINGS, IMPACT_STATUS_HELP, MemoryTarget,
-                    flag_meanings, open_store, spec_of)
+                    check_size, flag_meanings, open_store, spec_of)
 
 #: seconds to wait for a Dask scheduler named by its address
 CONNECT_TIMEOUT_S = 5
@@ -126,13 +126,13 @@ def run(spec, store=None, *, scheduler=None, threads: int | None = None,
             print(msg, file=sys.stderr)
     if store is None:
         layout = Layout.of(spec, chunk_size or spec.chunk_size or DEFAULT_CHUNK)
-        budget.check_sweep(spec, layout)
+        check_size(spec, layout)
         target = MemoryTarget(spec, layout)
     client = connect(scheduler)                  # before the store: nothing made if refused
     try:
         if store is not None:
             target = open_store(store, spec, chunk_size, overwrite, verify,
-                                check=lambda lay: budget.check_sweep(spec, lay, store))
+                                check=lambda lay: check_size(spec, lay, store))
         _compute(spec, target, store, client, threads, progress, log)
     finally:
         if client is not scheduler:

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..outputs import PUBLIC
 from ..statics import MAX_ITER, TOL
-from . import categories
+from . import budget, categories
 from .checks import (DESIGNS, METHODS, Source, SpecError, check_axes, check_categories,
                      check_common, check_int, check_ranges, fail, hint)
 
@@ -370,9 +370,11 @@ class SensitivitySpec:
         ranges = check_ranges(d, src, claims)
         spec = cls(method, ranges, fixed, outputs, n, _new_seed() if seed is None else seed,
                    tol, max_iter, opts.get("kind", "static"), impact)
-        from .budget import check_sensitivity
-
-        check_sensitivity(spec, src("sensitivity", "n"))
+        d = len(ranges)
+        refused = budget.sensitivity_refusal(n * (d + 2) if method == "sobol" else 1 + 2 * d,
+                                             d, len(outputs), DEFAULT_CHUNK)
+        if refused:
+            fail(src("sensitivity", "n"), refused)
         return spec
 
 

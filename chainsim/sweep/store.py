@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import stat
@@ -34,7 +35,8 @@ from ..outputs import OUTPUTS
 from ..params import REGISTRY
 from ..dynamics import IMPACT_STATUS_HELP
 from ..statics import STATUS
-from . import categories
+from . import budget, categories
+from .checks import fail
 from .designs import Layout
 from .spec import DEFAULT_CHUNK, PARAM_PREFIX, SweepSpec, param_name
 
@@ -134,6 +136,31 @@ def check_names(spec: SweepSpec) -> None:
         if len(n.encode()) > NAME_MAX or "/" in n or n.startswith("__"):
             raise StoreError(f"the name {n[:60]!r} cannot be stored (a node name has at most "
                              f"{NAME_MAX} bytes, no '/', and does not start with '__')")
+
+
+def check_size(spec: SweepSpec, layout: Layout, store=None) -> None:
+    """Refuse (:class:`SpecError` at the spec's ``[axes]`` or ``n`` line) a sweep whose
+    estimated memory (in memory, or streaming into ``store``) or store on disk is above the
+    limit (see :mod:`.budget`)."""
+    along = sum(1 for values, _ in coordinates(spec).values() if values is None)
+    per_point = along * 8 + sum(np.dtype(dtype).itemsize
+                                for dtype, _, _ in variables(spec).values())
+    needs = budget.sweep_needs(spec.size, per_point, len(stored(spec)),
+                               math.prod(layout.block), layout.nchunks, store is not None)
+    where = spec.origin or ("[axes]" if spec.design == "grid" else "[sweep] n")
+    what = f"a sweep of {spec.size:,} points" + (f" in {layout.nchunks:,} chunks" if store
+                                                  else "")
+    if store is not None:
+        limit, why = budget.disk_limit(store)
+        if needs["disk"] > limit:
+            fail(where, budget.too_big(what, needs["disk"], "disk", limit, why,
+                                       "use fewer points or outputs, or a larger chunk_size"))
+    limit, why = budget.memory_limit()
+    if needs["memory"] > limit:
+        advice = ("stream it into a store (run(spec, 'out.zarr'), chainsim sweep --out), "
+                  "or use fewer points" if store is None else
+                  "use a smaller chunk_size (or fewer chunks: fewer points)")
+        fail(where, budget.too_big(what, needs["memory"], "memory", limit, why, advice))
 
 
 def _jsonable(attrs: dict) -> dict:
