@@ -402,3 +402,10 @@ def test_sampled_parameters_are_hashed_too(tmp_path):
     assert_bitwise(run(spec, path, log=logged.append), first)
     assert "1 damaged" in logged[0]
     assert json.loads((path / "zarr.json").read_text())["attributes"]["sweep_spec"]
+
+
+def test_a_store_killed_while_it_was_made_is_finished(spec, reference, tmp_path):
+    """Only the marker group's directory (no metadata yet, no chunk done): resumed."""
+    path = tmp_path / "half.zarr"
+    (path / "sweep_store").mkdir(parents=True)
+    assert_bitwise(run(spec, path), reference)

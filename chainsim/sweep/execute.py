@@ -16,11 +16,26 @@ from itertools import islice
 
 import numpy as np
 
+from ..params import ParameterError
 from ..statics import solve_columns
 from . import categories, designs
 from .spec import param_name
 
 _LAUNCH = threading.Lock()
+
+
+def check_threads(threads, local: bool = True) -> None:
+    """Refuse a thread count that is not a whole number from 1 to numba's (``local``: here)."""
+    if threads is None:
+        return
+    import numba
+
+    top = numba.config.NUMBA_NUM_THREADS if local else 1024
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or \
+            not 1 <= threads <= top:
+        where = "this machine's numba threads" if local else "threads per task"
+        raise ParameterError(f"threads must be a whole number from 1 to {top} ({where}), "
+                             f"got {threads!r}")
 
 
 def compute_chunk(spec, layout, k: int, threads: int | None = None) -> dict:

@@ -18,19 +18,6 @@ from .store import (FLAG_MEANINGS, IMPACT_FLAG_MEANINGS, IMPACT_STATUS_HELP, Mem
 CONNECT_TIMEOUT_S = 5
 
 
-def _check_threads(threads, local: bool) -> None:
-    if threads is None:
-        return
-    import numba
-
-    top = numba.config.NUMBA_NUM_THREADS if local else 1024
-    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or \
-            not 1 <= threads <= top:
-        where = "this machine's numba threads" if local else "threads per task"
-        raise ParameterError(f"threads must be a whole number from 1 to {top} ({where}), "
-                             f"got {threads!r}")
-
-
 def connect(scheduler):
     """A Dask client for a scheduler's address (refused quickly when it cannot be reached)."""
     if not isinstance(scheduler, str):
@@ -120,7 +107,7 @@ def run(spec, store=None, *, scheduler=None, threads: int | None = None,
     if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) != chunk_size
                                    or chunk_size < 1):
         raise SpecError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
-    _check_threads(threads, scheduler is None)
+    execute.check_threads(threads, scheduler is None)
     if log is None and progress:
         def log(msg):
             print(msg, file=sys.stderr)

@@ -373,6 +373,17 @@ def _is_chainsim(path: Path) -> bool:
     return isinstance(meta, dict) and "sweep_spec" in (meta.get("attributes") or {})
 
 
+def _nothing_done(path: Path) -> bool:
+    """Whether no chunk of the store at ``path`` is marked finished (or its marks are lost)."""
+    import zarr
+
+    try:
+        marks = zarr.open_array(str(path / PROGRESS / "checksum"), mode="r")
+    except Exception:
+        return True
+    return not _read_marks(marks).any()
+
+
 def _healthy(zarr, path: Path, name: str, kw: dict, values) -> bool:
     """Whether the array ``name`` opens with the expected metadata (and holds ``values``)."""
     try:
@@ -522,8 +533,11 @@ def open_store(path, spec: SweepSpec, chunk_size: int | None = None, overwrite: 
             raise StoreError(f"{path} exists and is {what}; choose another path (chainsim "
                              "removes only its own stores, even with --overwrite)")
         old, version, block = _identity(path) or (None, None, None)
+        if old is None and _nothing_done(path):  # killed while it was made: nothing to lose
+            old, version, block = spec.to_dict(), _version(), None
         if old == spec.to_dict() and version == _version():
             explicit = chunk_size or spec.chunk_size
+            block = block or new_layout.block
             if explicit and new_layout.block != block:
                 raise StoreError(
                     f"{path} holds this sweep in chunks of {block}; resume it with the "
