@@ -136,6 +136,11 @@ def _compute(spec, target, store, client, threads, progress, log) -> None:
         where = f" into {store}" if store is not None else ""
         done = layout.nchunks - len(todo)
         damaged = len(getattr(target, "damaged", ()))
+        fixed = [f"{n} {what}" for n, what in ((getattr(target, "repaired", 0), "metadata rebuilt"),
+                                               (getattr(target, "cleaned", 0),
+                                                "temporary files removed")) if n]
+        if fixed:
+            log(f"{store}: repaired ({', '.join(fixed)})")
         log(f"sweep of {spec.size:,} points in {layout.nchunks} chunk"
             f"{'s' if layout.nchunks > 1 else ''} of {'x'.join(map(str, layout.block))}{where}: "
             + (f"{done} already done, " if done else "")

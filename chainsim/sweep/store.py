@@ -217,10 +217,12 @@ class ZarrTarget:
     """Results streamed into a Zarr (format 3) store; see :func:`open_store`.
 
     ``done`` is a bool array over the chunks (finished and verified); ``damaged`` the chunks
-    found finished but whose data did not read back as written (computed again).
+    found finished but whose data did not read back as written (computed again); ``repaired``
+    and ``cleaned`` count the metadata rebuilt and the temporary files removed on opening.
     """
 
-    def __init__(self, path, spec: SweepSpec, layout: Layout, verify: bool = True):
+    def __init__(self, path, spec: SweepSpec, layout: Layout, verify: bool = True,
+                 repaired: int = 0):
         import zarr
 
         self.path, self.spec, self.layout = Path(path), spec, layout
@@ -230,6 +232,7 @@ class ZarrTarget:
         sums = _read_marks(self.marks, repair=True)
         self.done = sums != 0
         self.damaged = np.zeros(0, np.int64)
+        self.repaired, self.cleaned = repaired, 0
         if verify:
             bad = [k for k in np.flatnonzero(self.done) if self.read_hash(int(k)) != sums[k]]
             self.damaged = np.array(bad, np.int64)
@@ -404,10 +407,12 @@ def _build(path: Path, spec: SweepSpec, layout: Layout) -> int:
     path.mkdir(parents=True, exist_ok=True)
     remade = 0
     if _marker(path) is None:
+        remade += 1
         _remove(path / MARKER)
         zarr.create_group(str(path / MARKER), zarr_format=3,
                           attributes=_marker_attrs(spec, layout))
     if _read_json(path / PROGRESS / "zarr.json") is None:
+        remade += 1
         _remove(path / PROGRESS)
         zarr.create_group(str(path / PROGRESS), zarr_format=3,
                           attributes={"note": "see the checksum array"})
@@ -543,9 +548,10 @@ def open_store(path, spec: SweepSpec, chunk_size: int | None = None, overwrite: 
                     f"{path} holds this sweep in chunks of {block}; resume it with the "
                     f"same chunk size (or none), or start again with --overwrite")
             layout = Layout(tuple(spec.shape), block)
-            _clean_partial(path)
-            _build(path, spec, layout)
-            return ZarrTarget(path, spec, layout, verify)
+            cleaned = _clean_partial(path)
+            target = ZarrTarget(path, spec, layout, verify, repaired=_build(path, spec, layout))
+            target.cleaned = cleaned
+            return target
         if not overwrite:
             if old is None:
                 why = "it is too damaged to tell which"
