@@ -173,13 +173,14 @@ def stored(spec: SweepSpec) -> list:
 
 
 def chunk_hash(arrays) -> int:
-    """A chunk's checksum: blake2b (8 bytes) of its arrays' bytes in order, never 0."""
-    h = hashlib.blake2b(digest_size=8)
+    """A chunk's checksum: the first 8 bytes of the SHA-1 of its arrays' bytes in order (fast
+    where the processor has SHA instructions: ~1.5 GB/s), never 0."""
+    h = hashlib.sha1()
     for a in arrays:
         a = np.ascontiguousarray(a)
         h.update(a.dtype.str.encode())
-        h.update(a.tobytes())
-    return int.from_bytes(h.digest(), "little") or 1
+        h.update(memoryview(a).cast("B"))
+    return int.from_bytes(h.digest()[:8], "little") or 1
 
 
 class MemoryTarget:
@@ -325,8 +326,8 @@ def _nodes(spec: SweepSpec, layout: Layout) -> dict:
     out[f"{PROGRESS}/checksum"] = (dict(
         shape=(n,), chunks=(min(n, MARKS_PER_CHUNK),), dtype=np.uint64, fill_value=0,
         dimension_names=None, compressors=None,
-        attributes={"note": "checksum[k]: 0 until chunk k is written, then the blake2b "
-                            "(8 bytes) of its arrays' bytes; a re-run computes the others "
+        attributes={"note": "checksum[k]: 0 until chunk k is written, then the SHA-1 "
+                            "(first 8 bytes) of its arrays' bytes; a re-run computes the others "
                             "and any whose data do not match"}), None)
     return out
 
