@@ -310,7 +310,8 @@ def _stop_at(kill_spec, store, done: int, sig) -> subprocess.Popen:
     return proc
 
 
-@pytest.mark.parametrize("done", [-1, 0, 1, 7, 25])
+@pytest.mark.parametrize("done", [-1, 1, pytest.param(0, marks=pytest.mark.slow), 7,
+                                  pytest.param(25, marks=pytest.mark.slow)])
 def test_a_sweep_killed_at_any_moment_resumes_bit_identical(kill_spec, kill_reference,
                                                              tmp_path, done):
     """-1: killed as soon as the store's directory appears (half made)."""
