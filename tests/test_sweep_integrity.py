@@ -422,3 +422,15 @@ def test_a_store_killed_while_it_was_made_is_finished(spec, reference, tmp_path)
     path = tmp_path / "half.zarr"
     (path / "sweep_store").mkdir(parents=True)
     assert_bitwise(run(spec, path), reference)
+
+
+def test_a_store_of_the_older_layout_is_replaced_only_on_request(spec, reference, store):
+    """A store without checksums (sweep_progress/done, parameters under their bare keys)."""
+    import shutil
+
+    shutil.rmtree(store / "sweep_store")
+    shutil.rmtree(store / PROGRESS / "checksum")
+    (store / PROGRESS / "done").mkdir()
+    with pytest.raises(StoreError, match="older chainsim, without checksums.*--overwrite"):
+        run(spec, store)
+    assert_bitwise(run(spec, store, overwrite=True), reference)

@@ -538,8 +538,10 @@ def open_store(path, spec: SweepSpec, chunk_size: int | None = None, overwrite: 
                 else "not a chainsim sweep store"
             raise StoreError(f"{path} exists and is {what}; choose another path (chainsim "
                              "removes only its own stores, even with --overwrite)")
-        old, version, block = _identity(path) or (None, None, None)
-        if old is None and _nothing_done(path):  # killed while it was made: nothing to lose
+        older = (path / PROGRESS / "done").exists()       # format 1: no checksums
+        old, version, block = (None, None, None) if older else _identity(path) or (
+            None, None, None)
+        if old is None and not older and _nothing_done(path):  # killed while it was made: nothing to lose
             old, version, block = spec.to_dict(), _version(), None
         if old == spec.to_dict() and version == _version():
             explicit = chunk_size or spec.chunk_size
@@ -554,7 +556,9 @@ def open_store(path, spec: SweepSpec, chunk_size: int | None = None, overwrite: 
             target.cleaned = cleaned
             return target
         if not overwrite:
-            if old is None:
+            if older:
+                why = "it was written by an older chainsim, without checksums"
+            elif old is None:
                 why = "it is too damaged to tell which"
             elif old == spec.to_dict():
                 why = f"it was written by chainsim {version}, this is {_version()}"
