@@ -88,7 +88,11 @@ def cmd_sweep(args) -> int:
               f"(finished chunks are kept in {args.out})", file=sys.stderr)
         return 130
     if args.netcdf:
-        to_netcdf(ds, args.netcdf)
+        try:
+            to_netcdf(ds, args.netcdf)
+        except OSError as e:
+            return _refuse(f"--netcdf {args.netcdf}: cannot write it ({e.strerror or e}); the "
+                           f"sweep is complete in {args.out}")
         print(f"wrote {args.netcdf}", file=sys.stderr)
     return 0
 

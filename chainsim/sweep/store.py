@@ -596,7 +596,8 @@ def to_netcdf(ds, path) -> None:
     """Write a sweep result (in memory or opened from a store) to one netCDF file.
 
     Uses the netCDF4 engine if installed, else scipy's netCDF-3 writer (no extra
-    dependency); text coordinates become character arrays.
+    dependency); text coordinates become character arrays.  The file is written under a
+    temporary name beside it and renamed when complete (removed if the writing fails).
     """
     text = {name: (v.dims, np.array(v.values.tolist(), dtype=str), v.attrs)
             for name, v in ds.variables.items() if v.dtype.kind == "T"}   # numpy StringDType
@@ -609,4 +610,10 @@ def to_netcdf(ds, path) -> None:
         engine = "netcdf4"
     except ImportError:
         engine = "scipy"
-    ds.to_netcdf(path, engine=engine)
+    path = Path(path)
+    part = path.with_name(f".{path.name}.partial")
+    try:
+        ds.to_netcdf(part, engine=engine)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
