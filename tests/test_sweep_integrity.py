@@ -434,3 +434,11 @@ def test_a_store_of_the_older_layout_is_replaced_only_on_request(spec, reference
     with pytest.raises(StoreError, match="older chainsim, without checksums.*--overwrite"):
         run(spec, store)
     assert_bitwise(run(spec, store, overwrite=True), reference)
+
+
+def test_a_refused_overwrite_keeps_the_old_store(spec, reference, store, monkeypatch):
+    monkeypatch.setenv(budget.DISK_VARIABLE, "0.000001")
+    with pytest.raises(SpecError, match="of disk"):
+        run(grid({"both.wedge_deg": [0.0, 5.0]}), store, overwrite=True)
+    monkeypatch.delenv(budget.DISK_VARIABLE)
+    assert_bitwise(run(spec, store), reference)

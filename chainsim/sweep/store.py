@@ -541,7 +541,8 @@ def open_store(path, spec: SweepSpec, chunk_size: int | None = None, overwrite: 
         older = (path / PROGRESS / "done").exists()       # format 1: no checksums
         old, version, block = (None, None, None) if older else _identity(path) or (
             None, None, None)
-        if old is None and not older and _nothing_done(path):  # killed while it was made: nothing to lose
+        if old is None and not older and _nothing_done(path):
+            # killed while it was being made: nothing to lose, finish making it
             old, version, block = spec.to_dict(), _version(), None
         if old == spec.to_dict() and version == _version():
             explicit = chunk_size or spec.chunk_size
@@ -567,10 +568,14 @@ def open_store(path, spec: SweepSpec, chunk_size: int | None = None, overwrite: 
             raise StoreError(f"{path} holds another sweep ({why}); refusing to overwrite "
                              "it: pass --overwrite (overwrite=True) to replace it, or "
                              "choose another path")
-        _remove(path)
-        if path.exists():
-            raise StoreError(f"{path}: could not remove the old store")
-    if check is not None:
+        if check is not None:
+            check(new_layout)                    # before the old store is removed
+        try:
+            _remove(path)
+        except OSError as e:
+            raise StoreError(f"{path}: could not remove the old store ({e.strerror or e}); "
+                             "remove it yourself") from None
+    elif check is not None:
         check(new_layout)
     existed = path.exists()
     try:
