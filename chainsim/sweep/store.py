@@ -451,6 +451,15 @@ def _remove(path: Path) -> None:
             shutil.rmtree(path, onerror=retry)
 
 
+def _remove_store(path: Path) -> None:
+    """Remove a chainsim store, its marker group last (a kill halfway leaves it recognisable,
+    so that --overwrite can finish the job)."""
+    for child in path.iterdir():
+        if child.name != MARKER:
+            _remove(child)
+    _remove(path)
+
+
 def _clean_partial(path: Path) -> int:
     """Remove the temporary files (``*.partial``) a killed write leaves behind."""
     n = 0
@@ -571,7 +580,7 @@ def open_store(path, spec: SweepSpec, chunk_size: int | None = None, overwrite: 
         if check is not None:
             check(new_layout)                    # before the old store is removed
         try:
-            _remove(path)
+            _remove_store(path)
         except OSError as e:
             raise StoreError(f"{path}: could not remove the old store ({e.strerror or e}); "
                              "remove it yourself") from None
