@@ -452,3 +452,13 @@ def test_more_threads_than_numba_has_are_refused():
     for threads in (0, numba.config.NUMBA_NUM_THREADS + 1, 2.5, True):
         with pytest.raises(ParameterError, match=f"threads must be .* got {threads!r}"):
             run(spec, threads=threads)
+
+
+def test_changed_attributes_are_written_again_without_computing(spec, reference, store):
+    import zarr
+
+    arr = zarr.open_array(str(store / "pelvis.tilt_deg"), mode="r+")
+    arr.attrs.update(units="furlongs", note="added")
+    logged = []
+    assert_bitwise(run(spec, store, log=logged.append), reference)
+    assert "computing 0" in _head(logged)
