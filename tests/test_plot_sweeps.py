@@ -44,7 +44,7 @@ def test_heatmap_draws_the_field_with_a_colour_bar(grid2, contour):
     assert cb.mappable is field and cb.ax.get_ylabel() == "left navicular drop (mm)"
     assert ax.get_xlabel() == "both pronation (deg)"
     assert ax.get_ylabel() == "both arch stiffness (N/mm)"
-    vals = grid2[OUT].transpose(ARCH, PRON).values
+    vals = grid2[OUT].transpose("param." + ARCH, "param." + PRON).values
     if not contour:                                     # the cells are the dataset's values
         np.testing.assert_allclose(np.asarray(field.get_array()).reshape(vals.shape), vals)
     else:
@@ -85,7 +85,7 @@ def test_lines(grid1, grid2, grid3):
     np.testing.assert_allclose(ln.get_ydata(), grid1[OUT].values)
     assert ax.get_xlabel() == "both pronation (deg)"
     ax = plot.lines(grid2, OUT, x=PRON)                 # one line per arch stiffness
-    assert len(gid(ax, "line")) == grid2.sizes[ARCH]
+    assert len(gid(ax, "line")) == grid2.sizes["param." + ARCH]
     assert ax.get_legend().get_title().get_text() == "both arch stiffness (N/mm)"
     with pytest.raises(ValueError, match="one or two axes"):
         plot.lines(grid3, OUT)

@@ -16,7 +16,7 @@ import xarray as xr
 
 import chainsim as cs
 from chainsim.outputs import OUTPUTS, PUBLIC
-from chainsim.sweep import designs, grid, run, sample, summary
+from chainsim.sweep import designs, grid, param_name, run, sample, summary
 from chainsim.statics import SOLVED
 from chainsim.sweep.store import FLAG_MEANINGS, to_netcdf
 
@@ -68,12 +68,13 @@ def small_grid_result(small_grid):
 
 def test_grid_dataset_is_labelled(small_grid_result):
     ds = small_grid_result
-    keys = tuple(AXES)
-    assert ds["pelvis.tilt_deg"].dims == keys
+    dims = tuple("param." + k for k in AXES)
+    assert ds["pelvis.tilt_deg"].dims == dims
     assert ds["pelvis.tilt_deg"].shape == (3, 4, 2)
-    np.testing.assert_array_equal(ds["left.pronation_deg"], np.linspace(-5, 10, 4))
-    assert list(ds["subject.sex"].values) == ["male", "female"]
-    assert ds["both.arch_stiffness_n_per_mm"].attrs["units"] == "N/mm"
+    np.testing.assert_array_equal(ds["param.left.pronation_deg"], np.linspace(-5, 10, 4))
+    assert list(ds["param.subject.sex"].values) == ["male", "female"]
+    arch = ds["param.both.arch_stiffness_n_per_mm"]
+    assert arch.attrs["units"] == "N/mm" and arch.attrs["parameter"] == "both.arch_stiffness_n_per_mm"
     for name in FEW:
         assert ds[name].attrs == {"units": OUTPUTS[name].unit, "sign": OUTPUTS[name].sign}
     st = ds["status"]
@@ -112,7 +113,7 @@ def test_insole_parameters_sweep_like_any_other():
     key = "both.insole.arch_support_mm"
     spec = grid({key: [0.0, 10.0]}, fixed={"left.insole.rearfoot_post_deg": 4.0}, outputs=FEW)
     ds = run(spec)
-    assert ds[key].attrs["units"] == "mm"
+    assert ds[param_name(key)].attrs["units"] == "mm"
     for i, v in enumerate((0.0, 10.0)):
         r = cs.solve(cs.Model({key: v, "left.insole.rearfoot_post_deg": 4.0}))
         for name in FEW:
@@ -125,14 +126,14 @@ def test_sampled_design_dataset(tmp_path):
     ds = run(spec, chunk_size=10)
     assert ds["pelvis.tilt_deg"].dims == ("sample",)
     for key, (lo, hi) in RANGES.items():
-        v = ds[key]
-        assert v.dims == ("sample",) and key in ds.coords
+        v = ds[param_name(key)]
+        assert v.dims == ("sample",) and param_name(key) in ds.coords
         assert lo <= v.min() and v.max() < hi
         # a Latin hypercube: one point in each of the n strata of every parameter
         assert sorted(np.floor((v.values - lo) / (hi - lo) * 64).astype(int)) == list(range(64))
     # the points are the single solves of their parameters
     for i in (0, 17, 63):
-        params = {k: float(ds[k][i]) for k in RANGES}
+        params = {k: float(ds[param_name(k)][i]) for k in RANGES}
         r = cs.solve(cs.Model(params))
         for name in FEW:
             assert np.array_equal(float(ds[name][i]), r[name], equal_nan=True)
@@ -224,7 +225,7 @@ def test_netcdf_export(small_grid_result, tmp_path):
     for name in list(FEW) + ["status", "iterations", "residual"]:
         np.testing.assert_array_equal(back[name].values, small_grid_result[name].values)
         assert back[name].dtype == small_grid_result[name].dtype
-    assert list(back["subject.sex"].values.astype(str)) == ["male", "female"]
+    assert list(back["param.subject.sex"].values.astype(str)) == ["male", "female"]
     assert back.attrs["sweep_spec"] == small_grid_result.attrs["sweep_spec"]
     assert back["status"].attrs["flag_meanings"].split() == list(FLAG_MEANINGS)
 
@@ -259,3 +260,28 @@ def test_failing_points_are_flagged_and_the_rest_complete(tmp_path):
     text = summary(ds)
     assert f"{int(failed.sum())} failed" in text
     assert "not_converged" in text and "iteration limit" in text
+
+
+# ---------------------------------------------------------------------------- namespaces
+
+@pytest.mark.parametrize("store", [False, pytest.param(True, marks=needs_zarr)])
+def test_a_parameter_named_like_an_output_sweeps(tmp_path, store):
+    """left.toe_extension_deg is a parameter and an output: both are in the result."""
+    spec = grid({"left.toe_extension_deg": [0, 10]}, outputs=["left.toe_extension_deg"])
+    ds = run(spec, tmp_path / "toe.zarr" if store else None)
+    assert ds["left.toe_extension_deg"].dims == ("param.left.toe_extension_deg",)
+    assert ds["param.left.toe_extension_deg"].values.tolist() == [0.0, 10.0]
+    for i, v in enumerate((0.0, 10.0)):
+        r = cs.solve(cs.Model({"left.toe_extension_deg": v}))
+        assert float(ds["left.toe_extension_deg"][i]) == r["left.toe_extension_deg"]
+    sampled = run(sample({"left.toe_extension_deg": (0, 20)}, 4, design="random", seed=1,
+                         outputs=["left.toe_extension_deg"]))
+    assert sampled["param.left.toe_extension_deg"].dims == ("sample",)
+    assert sampled["left.toe_extension_deg"].dims == ("sample",)
+
+
+def test_no_output_name_can_collide_with_a_parameter():
+    from chainsim.dynamics import SCALARS
+
+    for name in list(OUTPUTS) + list(SCALARS) + ["status", "iterations", "residual"]:
+        assert not name.startswith(cs.sweep.PARAM_PREFIX), name

@@ -53,7 +53,8 @@ def test_grid_equals_impact_batch_and_impact(spec, result):
     assert "iterations" not in result and "time" not in result.dims
     one = cs.impact(cs.Model({"both.arch_stiffness_n_per_mm": 400.0, "subject.mass_kg": 90.0,
                               **FIXED}), IMPACT["preset"], **options)
-    point = result.sel({"both.arch_stiffness_n_per_mm": 400.0, "subject.mass_kg": 90.0})
+    point = result.sel({"param.both.arch_stiffness_n_per_mm": 400.0,
+                        "param.subject.mass_kg": 90.0})
     for name in SCALARS:
         assert np.float64(point[name].values).tobytes() == np.float64(one.scalars[name]).tobytes()
 
@@ -82,8 +83,10 @@ def test_spec_round_trips_and_the_store_resumes(spec, result, tmp_path):
     import zarr
 
     group = zarr.open_group(str(store), mode="r+")             # as if killed in chunk 1
-    group["sweep_progress/done"][1] = 0
+    group["sweep_progress/checksum"][1] = 0
     group["knee_peak_bw"][0, 2:] = np.nan
+    assert_bitwise(run(spec, store), first)
+    group["knee_peak_bw"][0, :2] = 0.0                         # finished, then damaged
     assert_bitwise(run(spec, store), first)
     assert_bitwise(rerun(first, tmp_path / "again.zarr", chunk_size=2), first)
 

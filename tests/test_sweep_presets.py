@@ -57,19 +57,19 @@ def test_each_point_equals_presets_then_insoles_on_its_parameters(result):
                             "both.arch_stiffness_n_per_mm": arch},
                            [f"left={preset}", f"right={FIXED['right.preset']}"],
                            [] if insole == "none" else [f"both={insole}"])
-                assert_point(result.isel({"left.preset": i, "both.insole": j,
-                                          "both.arch_stiffness_n_per_mm": k}), r)
+                assert_point(result.isel({"param.left.preset": i, "param.both.insole": j,
+                                          "param.both.arch_stiffness_n_per_mm": k}), r)
     # the presets and insoles do change the chain
-    drop = result["left.navicular_drop_mm"].isel({"both.arch_stiffness_n_per_mm": 0})
-    assert drop.sel({"left.preset": "flat_foot", "both.insole": "none"}) > \
-        drop.sel({"left.preset": "normal", "both.insole": "none"})
+    drop = result["left.navicular_drop_mm"].isel({"param.both.arch_stiffness_n_per_mm": 0})
+    assert drop.sel({"param.left.preset": "flat_foot", "param.both.insole": "none"}) > \
+        drop.sel({"param.left.preset": "normal", "param.both.insole": "none"})
 
 
 def test_string_axes_and_the_spec_round_trip(spec, result):
-    assert result["left.navicular_drop_mm"].dims == tuple(AXES)
-    assert result["left.preset"].values.tolist() == AXES["left.preset"]
-    assert result["both.insole"].values.tolist() == AXES["both.insole"]
-    assert "chainsim presets" in result["left.preset"].attrs["long_name"]
+    assert result["left.navicular_drop_mm"].dims == tuple("param." + k for k in AXES)
+    assert result["param.left.preset"].values.tolist() == AXES["left.preset"]
+    assert result["param.both.insole"].values.tolist() == AXES["both.insole"]
+    assert "chainsim presets" in result["param.left.preset"].attrs["long_name"]
     assert cs.sweep.SweepSpec.from_dataset(result) == spec
     assert_bitwise(cs.sweep.rerun(result), result)
 
@@ -90,7 +90,7 @@ def test_fixed_preset_and_insole_under_a_sampled_design():
     ranges = {"both.arch_stiffness_n_per_mm": (100.0, 300.0), "right.wedge_deg": (-5.0, 5.0)}
     ds = run(sample(ranges, 4, design="lhs", seed=2, fixed=fixed, outputs=FEW), chunk_size=3)
     for i in (0, 3):
-        r = single({k: float(ds[k][i]) for k in ranges}, ["both=flat_foot"],
+        r = single({k: float(ds["param." + k][i]) for k in ranges}, ["both=flat_foot"],
                    ["left=motion_control"])
         assert_point(ds.isel(sample=i), r)
 
@@ -115,11 +115,11 @@ def test_cli_sweep_of_a_toml_spec_with_preset_and_insole_axes(tmp_path, capsys):
     assert cli.main(["sweep", str(path), "--out", str(store), "--quiet"]) == 0
     assert "9 points: 9 solved" in capsys.readouterr().err
     ds = xr.open_zarr(store, consolidated=False)
-    assert ds["left.insole"].values.tolist() == ["none", "heel_lift", str(mine)]
+    assert ds["param.left.insole"].values.tolist() == ["none", "heel_lift", str(mine)]
     assert_bitwise(ds, run(load_spec(path), chunk_size=2))
     r = single({"subject.sex": "female"}, ["both=leg_length_discrepancy:8"],
                [f"left={mine}", "right=lateral_wedge"])
-    assert_point(ds.isel({"both.preset": 2, "left.insole": 2}).load(), r)
+    assert_point(ds.isel({"param.both.preset": 2, "param.left.insole": 2}).load(), r)
 
 
 # ---------------------------------------------------------------------------- refusals

@@ -100,7 +100,7 @@ def test_a_store_of_another_sweep_is_refused(tmp_path, capsys):
     assert (store / "zarr.json").stat().st_mtime_ns == stamp
     assert_bitwise(run(a, store), first)                 # the same sweep: reopened, untouched
     replaced = run(b, store, overwrite=True)
-    assert replaced.sizes["both.wedge_deg"] == 3
+    assert replaced.sizes["param.both.wedge_deg"] == 3
     assert json.loads(replaced.attrs["sweep_spec"])["axes"]["both.wedge_deg"] == [0.0, 5.0, 10.0]
 
 
@@ -122,7 +122,7 @@ def test_what_is_not_a_zarr_store_is_never_removed(tmp_path):
     (precious / "thesis.txt").write_text("keep me")
     spec = grid({"both.wedge_deg": [0.0]}, outputs=["pelvis.tilt_deg"])
     for overwrite in (False, True):
-        with pytest.raises(StoreError, match="not a Zarr store"):
+        with pytest.raises(StoreError, match="not a chainsim sweep store"):
             run(spec, precious, overwrite=overwrite)
     assert (precious / "thesis.txt").read_text() == "keep me"
 

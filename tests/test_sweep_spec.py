@@ -61,8 +61,9 @@ def test_a_good_spec(tmp_path):
     with pytest.raises(SpecError, match=r"line 10, \[axes\] left.wedge_deg: .*out of range"):
         load_spec(_write(tmp_path, GOOD))            # 100 deg is out of range ...
     spec = load_spec(_write(tmp_path, GOOD.replace("stop = 100", "stop = 16")))
-    assert spec.design == "grid" and spec.dims == ("both.arch_stiffness_n_per_mm",
-                                                    "both.pronation_deg", "left.wedge_deg")
+    assert spec.design == "grid" and spec.dims == ("param.both.arch_stiffness_n_per_mm",
+                                                    "param.both.pronation_deg",
+                                                    "param.left.wedge_deg")
     assert spec.shape == (5, 3, 3) and spec.size == 45
     np.testing.assert_allclose(spec.params[2][1], [1.0, 4.0, 16.0])
     assert dict(spec.fixed) == {"subject.mass_kg": 80.0, "subject.sex": "female",
@@ -144,7 +145,7 @@ def test_empty_axis(tmp_path, axis):
     ('[sweep]\n[axes]\n"left.wedge_deg" = { start = 0, stop = 5 }\n', 3, ["missing num"]),
     ('[sweep]\n[axes]\n"left.wedge_deg" = [0, "a"]\n', 3, ["'a'", "not a number"]),
     ('[sweep]\n[axes]\n"left.wedge_deg" = [0, true]\n', 3, ["true/false"]),
-    ('[sweep]\n[solver]\nmax_iter = 0\n[axes]\n"left.wedge_deg" = [0]\n', 3, ["max_iter", ">= 1"]),
+    ('[sweep]\n[solver]\nmax_iter = 0\n[axes]\n"left.wedge_deg" = [0]\n', 3, ["max_iter", "from 1 to"]),
 ])
 def test_bad_specs(tmp_path, text, line, reasons):
     path = _write(tmp_path, text)

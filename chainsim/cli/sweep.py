@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
+from ..params import ParameterError
 from ..sweep.spec import DEFAULT_CHUNK
 
 
@@ -19,7 +22,10 @@ def add_commands(sub) -> None:
                    help="numba threads per chunk (default: all here, 1 per task on Dask)")
     p.add_argument("--chunk-size", type=int, help=f"points per chunk (default {DEFAULT_CHUNK})")
     p.add_argument("--overwrite", action="store_true",
-                   help="replace a store that holds a different sweep")
+                   help="replace a store that holds a different sweep (or a damaged one)")
+    p.add_argument("--verify", action="store_true",
+                   help="check an existing store: read every finished chunk back against its "
+                        "checksum and compute again those missing, unreadable or damaged")
     p.add_argument("--netcdf", metavar="FILE", help="also export the result to one netCDF file")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_sweep)
@@ -35,25 +41,58 @@ def _refuse(e) -> int:
     return 2
 
 
+def check_writable(path, option: str) -> None:
+    """Refuse (before any work) an output file that cannot be written."""
+    p = Path(path)
+    if not p.name or len(p.name.encode()) > 255:
+        raise ParameterError(f"{option} {str(path)[:60]!r}: not a file name (at most 255 bytes)")
+    if p.is_dir():
+        raise ParameterError(f"{option} {path}: is a directory; give a file name")
+    parent = p.absolute().parent
+    if not parent.is_dir():
+        raise ParameterError(f"{option} {path}: the directory {parent} does not exist")
+    ok = os.access(p, os.W_OK) if p.exists() else os.access(parent, os.W_OK | os.X_OK)
+    if ok and not p.exists():                    # some file systems refuse what access allows
+        try:
+            p.touch()
+            p.unlink()
+        except OSError:
+            ok = False
+    if not ok:
+        raise ParameterError(f"{option} {path}: cannot write there (permission denied)")
+
+
 def cmd_sweep(args) -> int:
     from ..sweep.spec import load_spec
 
     spec = load_spec(args.spec)                  # a SpecError is reported by chainsim.cli
     from ..sweep.runner import run
-    from ..sweep.store import StoreError, to_netcdf
+    from ..sweep.store import StoreError, check_path, to_netcdf
 
+    if args.netcdf:
+        check_writable(args.netcdf, "--netcdf")
     try:
+        out = check_path(args.out)
+        if args.verify and not (out.is_dir() and any(out.iterdir())):
+            return _refuse(f"--verify: {args.out} is not a store (nothing to verify); run the "
+                           "sweep without --verify to compute it")
         ds = run(spec, args.out, scheduler=args.scheduler, threads=args.threads,
                  chunk_size=args.chunk_size, overwrite=args.overwrite, progress=not args.quiet,
                  log=lambda msg: print(msg, file=sys.stderr))
     except StoreError as e:
         return _refuse(e)
+    except OSError as e:
+        return _refuse(f"{args.out}: {e.strerror or e}")
     except KeyboardInterrupt:
         print(f"chainsim: interrupted; run the same command again to finish the sweep "
               f"(finished chunks are kept in {args.out})", file=sys.stderr)
         return 130
     if args.netcdf:
-        to_netcdf(ds, args.netcdf)
+        try:
+            to_netcdf(ds, args.netcdf)
+        except OSError as e:
+            return _refuse(f"--netcdf {args.netcdf}: cannot write it ({e.strerror or e}); the "
+                           f"sweep is complete in {args.out}")
         print(f"wrote {args.netcdf}", file=sys.stderr)
     return 0
 
@@ -64,6 +103,8 @@ def cmd_sensitivity(args) -> int:
     spec = load_sensitivity(args.spec)
     from ..sweep.sensitivity import run_sensitivity, sobol_table, tornado_table
 
+    if args.netcdf:
+        check_writable(args.netcdf, "--netcdf")
     ds = run_sensitivity(spec, threads=args.threads)
     print(sobol_table(ds) if spec.method == "sobol" else tornado_table(ds))
     if args.netcdf:

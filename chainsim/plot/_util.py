@@ -86,6 +86,7 @@ def label(name: str, units: str | None = None) -> str:
     from ..outputs import OUTPUTS
     from ..params import REGISTRY
 
+    name = name.removeprefix("param.")            # a swept parameter in a sweep's result
     if units is None and name in OUTPUTS:
         units = OUTPUTS[name].unit
     elif units is None and name.replace("both.", "left.", 1) in REGISTRY:

@@ -9,6 +9,13 @@ from ._util import GID, dataset, kind, label, new_ax, variable
 _BOOK = ("status", "iterations", "residual")
 
 
+def _axis(da, name):
+    """A sweep axis by its name in the result (``param.KEY``) or its parameter key alone."""
+    if name is None or name in da.dims or f"param.{name}" not in da.dims:
+        return name
+    return f"param.{name}"
+
+
 def _grid(ds, output, fn, sel):
     """``ds[output]`` reduced by ``sel`` to its grid axes; refuses what is not a grid sweep."""
     ds = dataset(ds, fn)
@@ -20,7 +27,7 @@ def _grid(ds, output, fn, sel):
                         "plot it as points, e.g. ds.plot.scatter(x=..., y=..., hue=output)")
     da = variable(ds, output, fn)
     if sel:
-        da = da.sel(sel, method="nearest")
+        da = da.sel({_axis(da, k): v for k, v in sel.items()}, method="nearest")
     return da
 
 
@@ -66,6 +73,7 @@ def heatmap(ds, output, x=None, y=None, ax=None, contour=False, levels=12, sel=N
         raise ValueError(f"heatmap needs a sweep over two axes; {output!r} varies over "
                          f"{da.ndim} ({axes}): {hint}")
     dims = list(da.dims)
+    x, y = _axis(da, x), _axis(da, y)
     y = y or (dims[0] if x != dims[0] else dims[1])
     x = x or next(d for d in dims if d != y)
     if {x, y} != set(dims):
@@ -129,6 +137,7 @@ def lines(ds, output, x=None, ax=None, hue=None, sel=None):
         raise ValueError(f"lines draws one or two axes; {output!r} varies over {da.ndim} "
                          f"({', '.join(da.dims) or 'none'}): hold the others with sel={{axis: value}}")
     dims = list(da.dims)
+    x, hue = _axis(da, x), _axis(da, hue)
     x = x or (dims[0] if hue != dims[0] else dims[-1])
     if x not in dims:
         raise ValueError(f"lines: x = {x!r} is not an axis of {output!r} ({', '.join(dims)})")

@@ -6,18 +6,21 @@
 >>> ds = cs.sweep.run(spec)                    # or run(spec, "results.zarr") to stream, resumable
 >>> ds["left.navicular_drop_mm"].shape
 (3, 2)
+>>> ds["left.navicular_drop_mm"].sel({"param.both.pronation_deg": 5}).shape   # parameters: param.KEY
+(3,)
 
 xarray, zarr, dask and SALib are imported on first use, so ``import chainsim`` stays fast.
 """
 
 from importlib import import_module
 
-from .spec import (SensitivitySpec, SpecError, SweepSpec, grid, load_sensitivity, load_spec,
-                   sample)
+from .spec import (PARAM_PREFIX, SensitivitySpec, SpecError, SweepSpec, grid, load_sensitivity,
+                   load_spec, param_name, sample)
 
 _LAZY = {
-    "run": "runner", "rerun": "runner", "summary": "runner", "counts": "runner",
+    "run": "runner", "rerun": "runner", "verify": "runner", "summary": "runner", "counts": "runner",
     "open_store": "store", "to_netcdf": "store", "done_chunks": "store", "StoreError": "store",
+    "spec_of": "store",
     "sobol": "sensitivity", "sobol_indices": "sensitivity", "tornado": "sensitivity",
     "run_sensitivity": "sensitivity", "sobol_table": "sensitivity", "tornado_table": "sensitivity",
     "Layout": "designs",
@@ -31,4 +34,4 @@ def __getattr__(name):
 
 
 __all__ = ["SweepSpec", "SensitivitySpec", "SpecError", "grid", "sample", "load_spec",
-           "load_sensitivity", *_LAZY]
+           "load_sensitivity", "param_name", "PARAM_PREFIX", *_LAZY]

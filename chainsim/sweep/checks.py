@@ -16,13 +16,17 @@ import numpy as np
 from ..outputs import OUTPUTS, PUBLIC
 from ..params import REGISTRY, ParameterError, expand, expand_columns
 from ..statics import MAX_ITER, TOL
-from . import categories
+from . import budget, categories
 
 DESIGNS = ("grid", "random", "lhs", "sobol")
 #: what a sweep computes at each point: the static equilibrium, or an impact (chainsim.impact)
 KINDS = ("static", "impact")
 METHODS = ("sobol", "tornado")
 _AXIS_FORM = ("start", "stop", "num", "log")
+#: the solver's iteration limit at most (its count is stored as an int32)
+MAX_ITER_LIMIT = 2**31 - 1
+#: dotted parts of a parameter key at most (the longest key has 4)
+_KEY_DEPTH = 8
 _OPTIONS = {
     "sweep": ("design", "kind", "n", "seed", "outputs", "chunk_size"),
     "sensitivity": ("method", "kind", "n", "seed", "outputs"),
@@ -82,9 +86,11 @@ def hint(name, choices) -> str:
 
 # ---------------------------------------------------------------------------- checks
 
-def check_int(v, where, name, low):
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
-        fail(where, f"{name} must be a whole number >= {low}, got {v!r}")
+def check_int(v, where, name, low, high=None):
+    if (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low
+            or (high is not None and v > high)):
+        allowed = f"from {low} to {high:,}" if high is not None else f">= {low}"
+        fail(where, f"{name} must be a whole number {allowed}, got {v!r}")
     return int(v)
 
 
@@ -126,6 +132,9 @@ def _flatten(d, where_table, src, is_leaf=lambda v: False, prefix=""):
     out = {}
     for k, v in d.items():
         key = f"{prefix}{k}"
+        if key.count(".") >= _KEY_DEPTH:
+            fail(src(where_table), f"a key of more than {_KEY_DEPTH} dotted parts "
+                                   f"({key[:60]}...) is not a parameter (see `chainsim params`)")
         if isinstance(v, dict) and not is_leaf(v):
             out.update(_flatten(v, where_table, src, is_leaf, key + "."))
         else:
@@ -174,6 +183,9 @@ def _axis(key, v, where):
         if isinstance(num, (int, np.integer)) and not isinstance(num, bool) and num == 0:
             fail(where, "empty axis (num = 0); give at least one value")
         num = check_int(num, where, "num", 1)
+        refused = budget.axis_refusal(num)
+        if refused:
+            fail(where, refused)
         lo, hi = (_float(v[k], where, k) for k in ("start", "stop"))
         log = v.get("log", False)
         if not isinstance(log, bool):
@@ -185,6 +197,10 @@ def _axis(key, v, where):
         values = list(np.asarray(v, dtype=object).ravel()) if isinstance(v, np.ndarray) else list(v)
         if not values:
             fail(where, "empty axis; give at least one value")
+        for x in values:
+            if isinstance(x, (list, tuple, dict, np.ndarray)):
+                fail(where, f"an axis is a flat list of values, got the list {x!r} in it "
+                            "(one axis per parameter: a list of numbers or names)")
     else:
         fail(where, f"an axis is a list of values or {{start, stop, num}}, got {v!r} "
                     "(to hold a parameter at one value, put it under [fixed])")
@@ -349,7 +365,7 @@ def check_common(d, src, main, allowed):
     if not tol > 0:
         fail(src("solver", "tol"), f"tol must be above zero, got {tol!r}")
     max_iter = check_int(solver.get("max_iter", MAX_ITER), src("solver", "max_iter"), "max_iter",
-                         1)
+                         1, MAX_ITER_LIMIT)
     claims = _Claims()
     fixed = {}
     for key, v in _flatten(d.get("fixed", {}), "fixed", src).items():

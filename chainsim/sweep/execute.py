@@ -16,10 +16,26 @@ from itertools import islice
 
 import numpy as np
 
+from ..params import ParameterError
 from ..statics import solve_columns
 from . import categories, designs
+from .spec import param_name
 
 _LAUNCH = threading.Lock()
+
+
+def check_threads(threads, local: bool = True) -> None:
+    """Refuse a thread count that is not a whole number from 1 to numba's (``local``: here)."""
+    if threads is None:
+        return
+    import numba
+
+    top = numba.config.NUMBA_NUM_THREADS if local else 1024
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or \
+            not 1 <= threads <= top:
+        where = "this machine's numba threads" if local else "threads per task"
+        raise ParameterError(f"threads must be a whole number from 1 to {top} ({where}), "
+                             f"got {threads!r}")
 
 
 def compute_chunk(spec, layout, k: int, threads: int | None = None) -> dict:
@@ -39,13 +55,14 @@ def compute_chunk(spec, layout, k: int, threads: int | None = None) -> dict:
     dict of str -> numpy.ndarray
         Each stored variable (outputs, ``status``, ``iterations``, ``residual``, and for
         sampled designs the swept parameters) as a 1-D array over the chunk's points; an
-        impact sweep has no ``iterations`` or ``residual``.
+        impact sweep has no ``iterations`` or ``residual``; sampled parameters are named
+        ``param.`` and their key.
     """
     cols = designs.columns(spec, layout, k)
     params = categories.resolve({**dict(spec.fixed), **cols}, layout.points(k))
     out = evaluate(spec, params, threads)
     if spec.design != "grid":
-        out.update(cols)
+        out.update({param_name(key): v for key, v in cols.items()})
     return out
 
 

@@ -6,18 +6,48 @@ import sys
 
 import numpy as np
 
+from ..params import ParameterError
 from ..statics import SOLVED, STATUS_HELP
 from . import execute
 from .designs import Layout
 from .spec import DEFAULT_CHUNK, SpecError, SweepSpec, load_spec
 from .store import (FLAG_MEANINGS, IMPACT_FLAG_MEANINGS, IMPACT_STATUS_HELP, MemoryTarget,
-                    flag_meanings, open_store)
+                    check_size, flag_meanings, open_store, spec_of)
+
+#: seconds to wait for a Dask scheduler named by its address
+CONNECT_TIMEOUT_S = 5
+
+
+def connect(scheduler):
+    """A Dask client for a scheduler's address (refused quickly when it cannot be reached)."""
+    if not isinstance(scheduler, str):
+        return scheduler
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ParameterError("scheduler: computing on Dask needs the distributed package "
+                             "(pip install distributed)") from None
+    try:
+        return Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+    except Exception as e:                       # OSError, TimeoutError, ValueError, ...
+        why = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise ParameterError(f"scheduler {scheduler!r}: cannot connect ({why[:200]}); give a "
+                             f"reachable Dask scheduler's address, e.g. tcp://host:8786") from None
+
+
+def _points_done(layout, done) -> int:
+    """Points in the chunks flagged in ``done`` (a bool array over the chunks)."""
+    idx = np.unravel_index(np.flatnonzero(done), layout.counts)
+    n = np.ones(len(idx[0]), np.int64)
+    for i, b, size in zip(idx, layout.block, layout.shape):
+        n *= np.minimum((i + 1) * b, size) - i * b
+    return int(n.sum())
 
 
 
 def run(spec, store=None, *, scheduler=None, threads: int | None = None,
         chunk_size: int | None = None, overwrite: bool = False, progress: bool = False,
-        log=None):
+        log=None, verify: bool = True):
     """Run a sweep and return its result as an ``xarray.Dataset``.
 
     Parameters
@@ -44,6 +74,9 @@ def run(spec, store=None, *, scheduler=None, threads: int | None = None,
     log : callable, optional
         Receives one-line messages (chunks to compute, the summary); default: stderr if
         ``progress`` else nothing.
+    verify : bool
+        Reopening a store, read every finished chunk back and compute again those whose data
+        are missing, unreadable or do not match their checksum (default).
 
     Returns
     -------
@@ -51,49 +84,100 @@ def run(spec, store=None, *, scheduler=None, threads: int | None = None,
         Lazily opened from ``store`` if given, else in memory.  Points that did not converge
         have their cause in ``status`` and NaN outputs; the sweep itself always completes.
 
+    Raises
+    ------
+    SpecError
+        A sweep that would not fit in memory (or its store on disk): the estimate, the limit
+        (``CHAINSIM_MEMORY_LIMIT_GB``, ``CHAINSIM_DISK_LIMIT_GB``) and the spec's line.
+    ParameterError
+        Bad ``threads``, ``chunk_size`` or an unreachable ``scheduler``.
+    StoreError
+        A store path that cannot be used (see :func:`open_store`).
+
     Examples
     --------
     >>> from chainsim.sweep import grid, run
     >>> spec = grid({"both.arch_stiffness_n_per_mm": [60, 120, 240], "both.pronation_deg": [0, 5]})
     >>> ds = run(spec)
     >>> ds["left.navicular_drop_mm"].dims
-    ('both.arch_stiffness_n_per_mm', 'both.pronation_deg')
+    ('param.both.arch_stiffness_n_per_mm', 'param.both.pronation_deg')
     """
     if not isinstance(spec, SweepSpec):
         spec = load_spec(spec)
     if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) != chunk_size
                                    or chunk_size < 1):
         raise SpecError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
+    execute.check_threads(threads, scheduler is None)
     if log is None and progress:
         def log(msg):
             print(msg, file=sys.stderr)
     if store is None:
-        target = MemoryTarget(spec, Layout.of(spec, chunk_size or spec.chunk_size or DEFAULT_CHUNK))
-    else:
-        target = open_store(store, spec, chunk_size, overwrite)
-    layout = target.layout
-    todo = [k for k in range(layout.nchunks) if k not in target.done]
-    if log:
-        where = f" into {store}" if store is not None else ""
-        done = layout.nchunks - len(todo)
-        log(f"sweep of {spec.size:,} points in {layout.nchunks} chunk"
-            f"{'s' if layout.nchunks > 1 else ''} of {'x'.join(map(str, layout.block))}{where}: "
-            + (f"{done} already done, " if done else "") + f"computing {len(todo)}")
-    if scheduler is None:
-        chunks = execute.in_process(spec, layout, todo, threads)
-    else:
-        chunks = execute.on_dask(spec, layout, todo, scheduler, 1 if threads is None else threads)
-    from tqdm import tqdm
-
-    finished = sum(layout.points(k) for k in target.done)
-    with tqdm(total=spec.size, initial=finished, unit="pt", smoothing=0.1,
-              disable=not progress, desc="sweep", file=sys.stderr) as bar:
-        for k, result in chunks:
-            target.write(k, result)
-            bar.update(layout.points(k))
+        layout = Layout.of(spec, chunk_size or spec.chunk_size or DEFAULT_CHUNK)
+        check_size(spec, layout)
+        target = MemoryTarget(spec, layout)
+    client = connect(scheduler)                  # before the store: nothing made if refused
+    try:
+        if store is not None:
+            target = open_store(store, spec, chunk_size, overwrite, verify,
+                                check=lambda lay: check_size(spec, lay, store))
+        _compute(spec, target, store, client, threads, progress, log)
+    finally:
+        if client is not scheduler:
+            client.close()
     if log:
         log(_summary(counts(target.arrays["status"][...], flag_meanings(spec))))
     return target.dataset()
+
+
+def _compute(spec, target, store, client, threads, progress, log) -> None:
+    layout = target.layout
+    todo = np.flatnonzero(~target.done)
+    if log:
+        where = f" into {store}" if store is not None else ""
+        done = layout.nchunks - len(todo)
+        damaged = len(getattr(target, "damaged", ()))
+        fixed = [f"{n} {what}" for n, what in ((getattr(target, "repaired", 0), "metadata rebuilt"),
+                                               (getattr(target, "cleaned", 0),
+                                                "temporary files removed")) if n]
+        if fixed:
+            log(f"{store}: repaired ({', '.join(fixed)})")
+        log(f"sweep of {spec.size:,} points in {layout.nchunks} chunk"
+            f"{'s' if layout.nchunks > 1 else ''} of {'x'.join(map(str, layout.block))}{where}: "
+            + (f"{done} already done, " if done else "")
+            + (f"{damaged} damaged (computed again), " if damaged else "")
+            + f"computing {len(todo)}")
+    todo = (int(k) for k in todo)
+    if client is None:
+        chunks = execute.in_process(spec, layout, todo, threads)
+    else:
+        chunks = execute.on_dask(spec, layout, todo, client, 1 if threads is None else threads)
+    from tqdm import tqdm
+
+    with tqdm(total=spec.size, initial=_points_done(layout, target.done), unit="pt",
+              smoothing=0.1, disable=not progress, desc="sweep", file=sys.stderr) as bar:
+        for k, result in chunks:
+            target.write(k, result)
+            bar.update(layout.points(k))
+
+
+def verify(store, **kwargs):
+    """Check a sweep store and repair it: every finished chunk is read back and compared with
+    its checksum, damaged metadata are rebuilt, temporary files removed, and each chunk whose
+    data are missing, unreadable or do not match is computed again (so is any not finished).
+
+    Parameters
+    ----------
+    store : path-like
+        The store; its spec is read from it.
+    **kwargs
+        As for :func:`run` (``threads``, ``scheduler``, ``progress``, ``log``).
+
+    Returns
+    -------
+    xarray.Dataset
+        The repaired store, opened lazily.
+    """
+    return run(spec_of(store), store, **kwargs)
 
 
 def counts(status, meanings=FLAG_MEANINGS) -> dict:
@@ -142,4 +226,4 @@ def rerun(ds, store=None, **kwargs):
     return run(SweepSpec.from_dataset(ds), store, **kwargs)
 
 
-__all__ = ["run", "rerun", "summary", "counts"]
+__all__ = ["run", "rerun", "verify", "summary", "counts", "connect"]

@@ -233,6 +233,7 @@ def run_sensitivity(spec, threads: int | None = None):
     """Run a sensitivity analysis from a :class:`SensitivitySpec` or a TOML file."""
     if not isinstance(spec, SensitivitySpec):
         spec = load_sensitivity(spec)
+    execute.check_threads(threads)
     fn = sobol if spec.method == "sobol" else tornado
     return fn(spec, threads=threads)
 

@@ -22,14 +22,14 @@ from __future__ import annotations
 import json
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ..outputs import PUBLIC
 from ..statics import MAX_ITER, TOL
-from . import categories
+from . import budget, categories
 from .checks import (DESIGNS, METHODS, Source, SpecError, check_axes, check_categories,
                      check_common, check_int, check_ranges, fail, hint)
 
@@ -41,6 +41,14 @@ except ModuleNotFoundError:          # Python 3.10
 #: points per chunk when neither the spec nor the caller says (the unit of work and of storage;
 #: zarr's fixed cost per write, ~1.5 ms for each of ~90 variables, is then ~3.5 us per point)
 DEFAULT_CHUNK = 32768
+#: the prefix of a swept parameter's dimension or coordinate in a result: parameters and
+#: outputs are separate namespaces (``left.toe_extension_deg`` is both an input and an output)
+PARAM_PREFIX = "param."
+
+
+def param_name(key: str) -> str:
+    """The name of swept parameter ``key`` in a result: ``"param." + key``."""
+    return PARAM_PREFIX + key
 
 def _new_seed() -> int:
     return int(np.random.SeedSequence().entropy % 2**63)
@@ -86,6 +94,9 @@ class SweepSpec:
         an impact (:func:`chainsim.dynamics.impact_scalars`).
     impact : tuple of (str, value)
         An impact sweep's ``("preset", name)`` then its options, sorted (``()`` if static).
+    origin : str or None
+        Where the sweep's size was given (the file's line of ``[axes]`` or ``n``), for
+        refusals of a sweep too big to run; not compared.
     """
 
     design: str
@@ -99,6 +110,7 @@ class SweepSpec:
     chunk_size: int | None = None
     kind: str = "static"
     impact: tuple = ()
+    origin: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def keys(self) -> tuple:
@@ -107,8 +119,9 @@ class SweepSpec:
 
     @property
     def dims(self) -> tuple:
-        """The result's dimensions: one per grid axis, or ``("sample",)``."""
-        return self.keys if self.design == "grid" else ("sample",)
+        """The result's dimensions: one per grid axis (``param.`` and its key), or
+        ``("sample",)``."""
+        return tuple(map(param_name, self.keys)) if self.design == "grid" else ("sample",)
 
     @property
     def shape(self) -> tuple:
@@ -178,7 +191,7 @@ class SweepSpec:
             params = check_axes(d, src, claims)
             check_categories(params, fixed, design, src)
             return cls("grid", params, fixed, outputs, tol=tol, max_iter=max_iter,
-                       chunk_size=chunk, **run)
+                       chunk_size=chunk, origin=src("axes"), **run)
         if "axes" in d:
             fail(src("axes"), f"[axes] is for a grid; a {design} design takes [ranges] and n")
         if "n" not in opts:
@@ -190,7 +203,7 @@ class SweepSpec:
             warnings.warn(f"a Sobol' design of n = {n} points is not balanced; "
                           "use a power of 2", UserWarning, stacklevel=3)
         return cls(design, params, fixed, outputs, n, _new_seed() if seed is None else seed,
-                   tol, max_iter, chunk, **run)
+                   tol, max_iter, chunk, origin=src("sweep", "n"), **run)
 
     @classmethod
     def from_json(cls, text: str) -> SweepSpec:
@@ -355,8 +368,14 @@ class SensitivitySpec:
                  f"unknown method {method!r}{hint(method, METHODS)}; one of {', '.join(METHODS)}")
         n = check_int(opts.get("n", 1024), src("sensitivity", "n"), "n", 2)
         ranges = check_ranges(d, src, claims)
-        return cls(method, ranges, fixed, outputs, n, _new_seed() if seed is None else seed,
+        spec = cls(method, ranges, fixed, outputs, n, _new_seed() if seed is None else seed,
                    tol, max_iter, opts.get("kind", "static"), impact)
+        d = len(ranges)
+        refused = budget.sensitivity_refusal(n * (d + 2) if method == "sobol" else 1 + 2 * d,
+                                             d, len(outputs), DEFAULT_CHUNK)
+        if refused:
+            fail(src("sensitivity", "n"), refused)
+        return spec
 
 
 # ---------------------------------------------------------------------------- files
@@ -367,10 +386,16 @@ def _read(path) -> tuple[dict, str, str]:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise SpecError(f"{path}: cannot read the spec ({e.strerror or e})") from None
+    except UnicodeDecodeError as e:
+        line = path.read_bytes()[:e.start].count(b"\n") + 1
+        raise SpecError(f"{path}, line {line}: not UTF-8 text (byte {e.object[e.start]:#04x} "
+                        f"at offset {e.start}); a spec is a UTF-8 TOML file") from None
     try:
         return tomllib.loads(text), str(path), text
     except tomllib.TOMLDecodeError as e:
         raise SpecError(f"{path}: not valid TOML: {e}") from None
+    except RecursionError:
+        raise SpecError(f"{path}: not valid TOML: its tables or keys nest too deeply") from None
 
 
 def load_spec(path) -> SweepSpec:

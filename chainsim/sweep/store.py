@@ -1,22 +1,32 @@
 """Where a sweep's results go: arrays in memory, or a Zarr store written chunk by chunk.
 
-Layout of a result (in memory and on disk alike): one dimension per grid axis (named by its
-parameter key, with the axis values as its coordinate) or one ``sample`` dimension (each swept
-parameter a coordinate along it); every output a float64 variable with ``units`` and ``sign``;
-``status`` (int8 codes, CF ``flag_values`` / ``flag_meanings``; -1 = not computed yet),
-``iterations`` and ``residual``; the spec (JSON) and chainsim's version in the attributes.
-An impact sweep stores the impact scalars (``units``, ``description``) and ``status`` (the
-impact's int8 codes, likewise flagged) only.
+Layout of a result (in memory and on disk alike): parameters and outputs are separate
+namespaces.  Each swept parameter is named ``param.`` and its key: a grid has one dimension
+per axis (``param.both.pronation_deg``, the axis values its coordinate), a sampled design one
+``sample`` dimension with each parameter a coordinate along it.  Every output is a float64
+variable named by the output (``pelvis.tilt_deg``) with ``units`` and ``sign``; ``status``
+(int8 codes, CF ``flag_values`` / ``flag_meanings``; -1 = not computed yet), ``iterations`` and
+``residual``; the spec (JSON) and chainsim's version in the attributes.  An impact sweep stores
+the impact scalars (``units``, ``description``) and ``status`` (the impact's int8 codes,
+likewise flagged) only.
 
-A Zarr store also holds the group ``sweep_progress``: its ``done`` array has one element per
-chunk, set to 1 after all of that chunk's variables are written, so a chunk interrupted halfway
-is computed again on resume and a finished one never is.
+A Zarr store also holds two groups.  ``sweep_store`` marks the directory as a chainsim store
+(the spec, the version, the chunk block; written first, so even a half-made store is known).
+``sweep_progress`` holds ``checksum``, one uint64 per chunk: 0 until all of that chunk's
+variables are written, then a hash of the bytes written (:func:`chunk_hash`).  Reopening a
+store (to resume, or :func:`verify`) repairs damaged metadata, removes temporary files, reads
+every finished chunk back and computes again each one whose data are missing, unreadable or
+do not match its hash; the results are those of an uninterrupted run, bit for bit.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +35,19 @@ from ..outputs import OUTPUTS
 from ..params import REGISTRY
 from ..dynamics import IMPACT_STATUS_HELP
 from ..statics import STATUS
-from . import categories
+from . import budget, categories
+from .checks import fail
 from .designs import Layout
-from .spec import DEFAULT_CHUNK, SweepSpec
+from .spec import DEFAULT_CHUNK, PARAM_PREFIX, SweepSpec, param_name
 
 PROGRESS = "sweep_progress"
+MARKER = "sweep_store"
+#: the layout of the store (1: done marks only; 2: per-chunk checksums and the marker group)
+STORE_FORMAT = 2
+#: progress marks per storage chunk of ``checksum``
+MARKS_PER_CHUNK = 8192
+#: longest node name (one directory each)
+NAME_MAX = 255
 #: status codes of a result: the solver's, plus -1 for a point not computed yet
 FLAG_MEANINGS = ("not_computed",) + tuple(STATUS[i] for i in sorted(STATUS))
 FLAG_VALUES = np.arange(-1, len(STATUS), dtype=np.int8)
@@ -44,6 +62,7 @@ def flag_meanings(spec: SweepSpec) -> tuple:
 
 class StoreError(RuntimeError):
     """A store that chainsim will not write into (another sweep's, or not a sweep store)."""
+
 
 
 def _version() -> str:
@@ -88,7 +107,8 @@ _CATEGORY_DOC = {
 
 
 def coordinates(spec: SweepSpec) -> dict:
-    """Every coordinate: key -> (values, or None if it varies along ``sample``, attrs)."""
+    """Every swept parameter: name (``param.`` + key) -> (values, or None if it varies along
+    ``sample``, attrs)."""
     out = {}
     for key, values in spec.params:
         if key in categories.KEYS:
@@ -96,33 +116,91 @@ def coordinates(spec: SweepSpec) -> dict:
         else:
             p = REGISTRY[key.replace("both.", "left.", 1)]
             text, attrs = bool(p.choices), {"units": p.unit or "1", "long_name": p.doc}
+        attrs["parameter"] = key
         if spec.design == "grid":
-            out[key] = (np.array(values, dtype=str if text else float), attrs)
+            out[param_name(key)] = (np.array(values, dtype=str if text else float), attrs)
         else:
-            out[key] = (None, attrs)
+            out[param_name(key)] = (None, attrs)
     return out
+
+
+def check_names(spec: SweepSpec) -> None:
+    """Refuse a layout whose names collide or cannot be stored (before anything is created)."""
+    names = list(variables(spec)) + list(coordinates(spec)) + [PROGRESS, MARKER]
+    clash = sorted({n for n in names if names.count(n) > 1})
+    wrong = [n for n in variables(spec) if n.startswith(PARAM_PREFIX)]
+    if clash or wrong:
+        raise StoreError(f"the sweep's names collide: {', '.join(clash or wrong)} (outputs and "
+                         f"the swept parameters ({PARAM_PREFIX}KEY) must differ)")
+    for n in names:
+        if len(n.encode()) > NAME_MAX or "/" in n or n.startswith("__"):
+            raise StoreError(f"the name {n[:60]!r} cannot be stored (a node name has at most "
+                             f"{NAME_MAX} bytes, no '/', and does not start with '__')")
+
+
+def check_size(spec: SweepSpec, layout: Layout, store=None) -> None:
+    """Refuse (:class:`SpecError` at the spec's ``[axes]`` or ``n`` line) a sweep whose
+    estimated memory (in memory, or streaming into ``store``) or store on disk is above the
+    limit (see :mod:`.budget`)."""
+    along = sum(1 for values, _ in coordinates(spec).values() if values is None)
+    per_point = along * 8 + sum(np.dtype(dtype).itemsize
+                                for dtype, _, _ in variables(spec).values())
+    needs = budget.sweep_needs(spec.size, per_point, len(stored(spec)),
+                               math.prod(layout.block), layout.nchunks, store is not None)
+    where = spec.origin or ("[axes]" if spec.design == "grid" else "[sweep] n")
+    what = f"a sweep of {spec.size:,} points" + (f" in {layout.nchunks:,} chunks" if store
+                                                  else "")
+    if store is not None:
+        limit, why = budget.disk_limit(store)
+        if needs["disk"] > limit:
+            fail(where, budget.too_big(what, needs["disk"], "disk", limit, why,
+                                       "use fewer points or outputs, or a larger chunk_size"))
+    limit, why = budget.memory_limit()
+    if needs["memory"] > limit:
+        advice = ("stream it into a store (run(spec, 'out.zarr'), chainsim sweep --out), "
+                  "or use fewer points" if store is None else
+                  "use a smaller chunk_size (or fewer chunks: fewer points)")
+        fail(where, budget.too_big(what, needs["memory"], "memory", limit, why, advice))
 
 
 def _jsonable(attrs: dict) -> dict:
     return {k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in attrs.items()}
 
 
+def stored(spec: SweepSpec) -> list:
+    """The names written for every chunk, in hashing order (variables, then sampled parameters)."""
+    return list(variables(spec)) + [k for k, (v, _) in coordinates(spec).items() if v is None]
+
+
+def chunk_hash(arrays) -> int:
+    """A chunk's checksum: the first 8 bytes of the SHA-1 of its arrays' bytes in order (fast
+    where the processor has SHA instructions: ~1.5 GB/s), never 0."""
+    h = hashlib.sha1()
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        h.update(a.dtype.str.encode())
+        h.update(memoryview(a).cast("B"))
+    return int.from_bytes(h.digest()[:8], "little") or 1
+
+
 class MemoryTarget:
     """Results in numpy arrays, filled chunk by chunk (for sweeps that fit in memory)."""
 
     def __init__(self, spec: SweepSpec, layout: Layout):
+        check_names(spec)
         self.spec, self.layout = spec, layout
         self.arrays = {name: np.full(layout.shape, fill, dtype)
                        for name, (dtype, fill, _) in variables(spec).items()}
         for key, (values, _) in coordinates(spec).items():
             if values is None:
                 self.arrays[key] = np.full(layout.shape, np.nan)
-        self.done = set()
+        self.done = np.zeros(layout.nchunks, bool)
 
     def write(self, k: int, result: dict) -> None:
         region, shape = self.layout.region(k), self.layout.chunk_shape(k)
         for name, arr in self.arrays.items():
             arr[region] = np.reshape(result[name], shape)
+        self.done[k] = True
 
     def dataset(self):
         import xarray as xr
@@ -137,21 +215,47 @@ class MemoryTarget:
 
 
 class ZarrTarget:
-    """Results streamed into a Zarr (format 3) store; see :func:`open_store`."""
+    """Results streamed into a Zarr (format 3) store; see :func:`open_store`.
 
-    def __init__(self, path, spec: SweepSpec, layout: Layout, group):
-        self.path, self.spec, self.layout = path, spec, layout
-        names = list(variables(spec)) + [k for k, (v, _) in coordinates(spec).items() if v is None]
-        self.arrays = {name: group[name] for name in names}
-        self.marks = group[f"{PROGRESS}/done"]
-        self.done = _done(self.marks)
+    ``done`` is a bool array over the chunks (finished and verified); ``damaged`` the chunks
+    found finished but whose data did not read back as written (computed again); ``repaired``
+    and ``cleaned`` count the metadata rebuilt and the temporary files removed on opening.
+    """
+
+    def __init__(self, path, spec: SweepSpec, layout: Layout, verify: bool = True,
+                 repaired: int = 0):
+        import zarr
+
+        self.path, self.spec, self.layout = Path(path), spec, layout
+        self.arrays = {name: zarr.open_array(str(self.path / name), mode="r+")
+                       for name in stored(spec)}
+        self.marks = zarr.open_array(str(self.path / PROGRESS / "checksum"), mode="r+")
+        sums = _read_marks(self.marks, repair=True)
+        self.done = sums != 0
+        self.damaged = np.zeros(0, np.int64)
+        self.repaired, self.cleaned = repaired, 0
+        if verify:
+            bad = [k for k in np.flatnonzero(self.done) if self.read_hash(int(k)) != sums[k]]
+            self.damaged = np.array(bad, np.int64)
+            self.done[self.damaged] = False
+
+    def read_hash(self, k: int) -> int | None:
+        """Chunk ``k``'s checksum computed from what the store holds (None if unreadable)."""
+        region = self.layout.region(k)
+        try:
+            return chunk_hash(arr[region] for arr in self.arrays.values())
+        except Exception:                        # a truncated or corrupted chunk file
+            return None
 
     def write(self, k: int, result: dict) -> None:
-        """Write chunk ``k``'s variables, then mark it done."""
+        """Write chunk ``k``'s variables, then its checksum (which marks it done)."""
         region, shape = self.layout.region(k), self.layout.chunk_shape(k)
-        for name, arr in self.arrays.items():
-            arr[region] = np.reshape(result[name], shape)
-        self.marks[k] = 1
+        parts = [np.reshape(result[name], shape).astype(arr.dtype, copy=False)
+                 for name, arr in self.arrays.items()]
+        for arr, part in zip(self.arrays.values(), parts):
+            arr[region] = part
+        self.marks[k] = chunk_hash(parts)
+        self.done[k] = True
 
     def dataset(self):
         """The store opened lazily with xarray (dask arrays, read chunk by chunk)."""
@@ -171,26 +275,29 @@ def _zarr():
     return zarr
 
 
-def _done(marks) -> set:
-    """Indices of the finished chunks (a mark cut short by a kill counts as not done)."""
+def _read_marks(marks, repair: bool = False) -> np.ndarray:
+    """Every chunk's checksum, read in one go (0: not done); an unreadable block of marks
+    counts as not done (and is written again as zeros if ``repair``)."""
     try:
-        return set(np.flatnonzero(marks[:] == 1).tolist())
-    except Exception:                            # a damaged mark: read them one by one
-        done = set()
-        for k in range(marks.shape[0]):
+        return np.asarray(marks[:], np.uint64)
+    except Exception:
+        out = np.zeros(marks.shape[0], np.uint64)
+        step = marks.chunks[0]
+        for s in range(0, marks.shape[0], step):
             try:
-                if marks[k] == 1:
-                    done.add(k)
+                out[s:s + step] = marks[s:s + step]
             except Exception:
-                pass
-        return done
+                if repair:
+                    marks[s:s + step] = 0
+        return out
 
 
 def done_chunks(path) -> set:
-    """The chunks of the sweep store at ``path`` that are finished."""
+    """The chunks of the sweep store at ``path`` that are marked finished (not verified)."""
     import zarr
 
-    return _done(zarr.open_array(Path(path) / PROGRESS / "done", mode="r"))
+    marks = zarr.open_array(str(Path(path) / PROGRESS / "checksum"), mode="r")
+    return set(np.flatnonzero(_read_marks(marks)).tolist())
 
 
 #: fast and about as small as zstd on these outputs (noisy float64s): a store must keep up
@@ -198,33 +305,203 @@ _COMPRESSOR = {"name": "blosc", "configuration": {"cname": "lz4", "clevel": 5,
                                                   "shuffle": "shuffle"}}
 
 
-def _create(path: Path, spec: SweepSpec, layout: Layout):
-    import zarr
-
-    root = zarr.open_group(str(path), mode="w", zarr_format=3)
+def _nodes(spec: SweepSpec, layout: Layout) -> dict:
+    """Every array of a store: name -> (create_array keywords, values to write or None)."""
     dims = list(spec.dims)
     along = [k for k, (v, _) in coordinates(spec).items() if v is None]
+    out = {}
     for key, (values, attrs) in coordinates(spec).items():
         if values is not None:
-            arr = root.create_array(key, shape=values.shape, chunks=values.shape,
-                                    dtype=values.dtype if values.dtype.kind == "f" else str,
-                                    dimension_names=[key], attributes=attrs)
-            arr[:] = values
+            out[key] = (dict(shape=values.shape, chunks=values.shape,
+                             dtype=values.dtype if values.dtype.kind == "f" else str,
+                             dimension_names=[key], attributes=attrs), values)
         else:
-            root.create_array(key, shape=layout.shape, chunks=layout.block, dtype=np.float64,
-                              fill_value=np.nan, dimension_names=dims, attributes=attrs)
+            out[key] = (dict(shape=layout.shape, chunks=layout.block, dtype=np.float64,
+                             fill_value=np.nan, dimension_names=dims, attributes=attrs), None)
     for name, (dtype, fill, attrs) in variables(spec).items():
         attrs = _jsonable(attrs) | ({"coordinates": " ".join(along)} if along else {})
-        root.create_array(name, shape=layout.shape, chunks=layout.block, dtype=dtype,
-                          fill_value=fill, dimension_names=dims, attributes=attrs,
-                          compressors=_COMPRESSOR)
-    progress = root.create_group(PROGRESS, attributes={
-        "block": list(layout.block), "nchunks": layout.nchunks,
-        "note": "done[k] = 1 once chunk k is written; a re-run computes the others"})
-    progress.create_array("done", shape=(layout.nchunks,), chunks=(1,), dtype=np.uint8,
-                          fill_value=0, compressors=None)
-    root.attrs.update(dataset_attrs(spec))       # last: a store with its spec is complete
-    return root
+        out[name] = (dict(shape=layout.shape, chunks=layout.block, dtype=dtype, fill_value=fill,
+                          dimension_names=dims, attributes=attrs, compressors=_COMPRESSOR), None)
+    n = layout.nchunks
+    out[f"{PROGRESS}/checksum"] = (dict(
+        shape=(n,), chunks=(min(n, MARKS_PER_CHUNK),), dtype=np.uint64, fill_value=0,
+        dimension_names=None, compressors=None,
+        attributes={"note": "checksum[k]: 0 until chunk k is written, then the SHA-1 "
+                            "(first 8 bytes) of its arrays' bytes; a re-run computes the others "
+                            "and any whose data do not match"}), None)
+    return out
+
+
+def _marker_attrs(spec: SweepSpec, layout: Layout) -> dict:
+    return {"chainsim_sweep_store": STORE_FORMAT, "sweep_spec": spec.to_json(),
+            "chainsim_version": _version(), "block": list(layout.block)}
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _marker(path: Path) -> dict | None:
+    """The marker group's attributes, or None when there is none or it is damaged."""
+    meta = _read_json(path / MARKER / "zarr.json")
+    attrs = meta.get("attributes") if isinstance(meta, dict) else None
+    if isinstance(attrs, dict) and attrs.get("chainsim_sweep_store"):
+        return attrs
+    return None
+
+
+def _identity(path: Path) -> tuple | None:
+    """``(spec dict, chainsim version, block)`` of the store at ``path``: from its marker, or
+    (marker damaged, or an older store) from the root's attributes and ``status``'s chunks."""
+    marker = _marker(path)
+    if marker is not None:
+        return json.loads(marker["sweep_spec"]), marker["chainsim_version"], tuple(marker["block"])
+    meta, status = _read_json(path / "zarr.json"), _read_json(path / "status" / "zarr.json")
+    try:
+        attrs = meta["attributes"]
+        block = status["chunk_grid"]["configuration"]["chunk_shape"]
+        return json.loads(attrs["sweep_spec"]), attrs["chainsim_version"], tuple(block)
+    except (TypeError, KeyError, ValueError):
+        return None
+
+
+def _is_chainsim(path: Path) -> bool:
+    """Whether ``path`` bears a chainsim mark: the marker group, a spec in the root's
+    attributes, or the progress group (one of them survives most damage)."""
+    if (path / MARKER).is_dir() or (path / PROGRESS).is_dir():
+        return True
+    meta = _read_json(path / "zarr.json")
+    return isinstance(meta, dict) and "sweep_spec" in (meta.get("attributes") or {})
+
+
+def _nothing_done(path: Path) -> bool:
+    """Whether no chunk of the store at ``path`` is marked finished (or its marks are lost)."""
+    import zarr
+
+    try:
+        marks = zarr.open_array(str(path / PROGRESS / "checksum"), mode="r")
+    except Exception:
+        return True
+    return not _read_marks(marks).any()
+
+
+def _healthy(zarr, path: Path, name: str, kw: dict, values) -> bool:
+    """Whether the array ``name`` opens with the expected layout (and holds ``values``); its
+    attributes, if changed, are written again."""
+    try:
+        arr = zarr.open_array(str(path / name), mode="r+")
+        ok = (arr.shape == tuple(kw["shape"]) and arr.chunks == tuple(kw["chunks"])
+              and (kw["dtype"] is str or arr.dtype == np.dtype(kw["dtype"]))
+              and list(arr.metadata.dimension_names or []) == list(kw["dimension_names"] or [])
+              and (values is None or arr[:].tolist() == values.tolist()))
+        if ok and arr.attrs.asdict() != _jsonable(kw["attributes"]):
+            arr.attrs.clear()
+            arr.attrs.update(_jsonable(kw["attributes"]))
+        return ok
+    except Exception:
+        return False
+
+
+def _build(path: Path, spec: SweepSpec, layout: Layout) -> int:
+    """Create every node of the store that is missing or damaged (all of them in a new one);
+    returns how many were (re)made.  The marker comes first, the root's attributes last."""
+    zarr = _zarr()
+    path.mkdir(parents=True, exist_ok=True)
+    remade = 0
+    if _marker(path) is None:
+        remade += 1
+        _remove(path / MARKER)
+        zarr.create_group(str(path / MARKER), zarr_format=3,
+                          attributes=_marker_attrs(spec, layout))
+    if _read_json(path / PROGRESS / "zarr.json") is None:
+        remade += 1
+        _remove(path / PROGRESS)
+        zarr.create_group(str(path / PROGRESS), zarr_format=3,
+                          attributes={"note": "see the checksum array"})
+    for name, (kw, values) in _nodes(spec, layout).items():
+        if _healthy(zarr, path, name, kw, values):
+            continue
+        remade += 1
+        _remove(path / name)
+        arr = zarr.create_array(str(path / name), zarr_format=3, **kw)
+        if values is not None:
+            arr[:] = values
+    meta = _read_json(path / "zarr.json")
+    if not (isinstance(meta, dict) and meta.get("node_type") == "group"
+            and (meta.get("attributes") or {}) == dataset_attrs(spec)):
+        (path / "zarr.json").unlink(missing_ok=True)
+        zarr.create_group(str(path), zarr_format=3, attributes=dataset_attrs(spec))
+        remade += 1
+    return remade
+
+
+def _remove(path: Path) -> None:
+    """Remove a file or a directory tree, making read-only parts writable on the way."""
+    def retry(fn, p, _):
+        os.chmod(os.path.dirname(p) or ".", stat.S_IRWXU)
+        if os.path.isdir(p) and not os.path.islink(p):
+            os.chmod(p, stat.S_IRWXU)
+        fn(p)
+
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        try:
+            shutil.rmtree(path, onexc=retry)
+        except TypeError:                        # Python < 3.12
+            shutil.rmtree(path, onerror=retry)
+
+
+def _remove_store(path: Path) -> None:
+    """Remove a chainsim store, its marker group last (a kill halfway leaves it recognisable,
+    so that --overwrite can finish the job)."""
+    for child in path.iterdir():
+        if child.name != MARKER:
+            _remove(child)
+    _remove(path)
+
+
+def _clean_partial(path: Path) -> int:
+    """Remove the temporary files (``*.partial``) a killed write leaves behind."""
+    n = 0
+    for dirpath, _, files in os.walk(path):
+        for f in files:
+            if f.endswith(".partial"):
+                os.unlink(os.path.join(dirpath, f))
+                n += 1
+    return n
+
+
+def check_path(path) -> Path:
+    """Refuse a store path that cannot be a new directory or a store (before creating)."""
+    path = Path(path)
+    text = str(path)
+    long = [p for p in path.parts if len(p.encode()) > NAME_MAX]
+    if long:
+        raise StoreError(f"store {long[0][:40]}...: a name of {len(long[0].encode())} bytes; "
+                         f"a file name has at most {NAME_MAX}")
+    if not text or path.name in ("", ".", "..") or path.resolve() in (
+            Path.cwd(), *Path.cwd().parents):
+        raise StoreError(f"store {text!r}: a store is a directory of its own, not the current "
+                         "directory or one above it; give a new name, e.g. results.zarr")
+    if path.is_symlink():
+        raise StoreError(f"{path} is a symbolic link; give the store's real path")
+    if path.exists():
+        if not path.is_dir():
+            raise StoreError(f"{path} exists and is not a directory; choose another path")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise StoreError(f"{path}: cannot write there (permission denied)")
+        return path
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK) or \
+            str(parent.resolve()).startswith(("/proc", "/sys", "/dev")):
+        raise StoreError(f"{path}: cannot create a directory in {parent} (not writable)")
+    return path
 
 
 def _differences(old: dict, new: dict) -> str:
@@ -232,7 +509,8 @@ def _differences(old: dict, new: dict) -> str:
     return ", ".join(f"[{p}]" for p in parts) or "the specification"
 
 
-def open_store(path, spec: SweepSpec, chunk_size: int | None = None, overwrite: bool = False):
+def open_store(path, spec: SweepSpec, chunk_size: int | None = None, overwrite: bool = False,
+               verify: bool = True, check=None):
     """Create the store for ``spec`` at ``path``, or reopen it to resume the same sweep.
 
     Parameters
@@ -244,58 +522,100 @@ def open_store(path, spec: SweepSpec, chunk_size: int | None = None, overwrite: 
         Points per chunk for a new store; resuming keeps the store's chunks (a different
         explicit ``chunk_size`` is refused).
     overwrite : bool
-        Replace a store that holds another sweep (or another chainsim version's results).
+        Replace a store that holds another sweep (or another chainsim version's results, or
+        a damaged one).
+    verify : bool
+        Read every finished chunk back and compute again those that do not match their
+        checksum (default).
+    check : callable, optional
+        ``check(layout)`` before a new store is created (the size checks).
 
     Returns
     -------
     ZarrTarget
-        With ``.done``, the chunks already finished.
+        With ``.done`` (the chunks finished and verified) and ``.damaged``.
 
     Raises
     ------
     StoreError
         If ``path`` holds another sweep and ``overwrite`` is false, or holds something that
-        is not a Zarr store (never removed, even with ``overwrite``).
+        is not a chainsim store nor empty (never removed, even with ``overwrite``).
     """
-    zarr = _zarr()
-    path = Path(path)
+    _zarr()
+    path = check_path(path)
+    check_names(spec)
     new_layout = Layout.of(spec, chunk_size or spec.chunk_size or DEFAULT_CHUNK)
-    if path.exists():
-        if not (path.is_dir() and ((path / "zarr.json").exists() or not any(path.iterdir()))):
-            raise StoreError(f"{path} exists and is not a Zarr store; choose another path "
-                             "(chainsim does not remove it, even with --overwrite)")
-        root = zarr.open_group(str(path), mode="r+") if (path / "zarr.json").exists() else None
-        old = root.attrs.get("sweep_spec") if root is not None else None
-        if old is not None:
-            same = json.loads(old) == spec.to_dict()
-            version = root.attrs.get("chainsim_version")
-            if same and version == _version():
-                block = tuple(root[PROGRESS].attrs["block"])
-                explicit = chunk_size or spec.chunk_size
-                if explicit and new_layout.block != block:
-                    raise StoreError(
-                        f"{path} holds this sweep in chunks of {block}; resume it with the "
-                        f"same chunk size (or none), or start again with --overwrite")
-                return ZarrTarget(path, spec, Layout(tuple(spec.shape), block), root)
-            if not overwrite:
-                why = (f"it was written by chainsim {version}, this is {_version()}" if same
-                       else f"its sweep differs in {_differences(json.loads(old), spec.to_dict())}")
-                raise StoreError(f"{path} holds another sweep ({why}); refusing to overwrite "
-                                 "it: pass --overwrite (overwrite=True) to replace it, or "
-                                 "choose another path")
-        elif root is not None and PROGRESS not in root and not overwrite:
-            raise StoreError(f"{path} is a Zarr store but not a chainsim sweep; pass "
-                             "--overwrite (overwrite=True) to replace it")
-        shutil.rmtree(path)
-    root = _create(path, spec, new_layout)
-    return ZarrTarget(path, spec, new_layout, root)
+    if path.exists() and any(path.iterdir()):
+        if not _is_chainsim(path):
+            what = "a Zarr store but not a chainsim sweep" if (path / "zarr.json").exists() \
+                else "not a chainsim sweep store"
+            raise StoreError(f"{path} exists and is {what}; choose another path (chainsim "
+                             "removes only its own stores, even with --overwrite)")
+        older = (path / PROGRESS / "done").exists()       # format 1: no checksums
+        old, version, block = (None, None, None) if older else _identity(path) or (
+            None, None, None)
+        if old is None and not older and _nothing_done(path):
+            # killed while it was being made: nothing to lose, finish making it
+            old, version, block = spec.to_dict(), _version(), None
+        if old == spec.to_dict() and version == _version():
+            explicit = chunk_size or spec.chunk_size
+            block = block or new_layout.block
+            if explicit and new_layout.block != block:
+                raise StoreError(
+                    f"{path} holds this sweep in chunks of {block}; resume it with the "
+                    f"same chunk size (or none), or start again with --overwrite")
+            layout = Layout(tuple(spec.shape), block)
+            cleaned = _clean_partial(path)
+            target = ZarrTarget(path, spec, layout, verify, repaired=_build(path, spec, layout))
+            target.cleaned = cleaned
+            return target
+        if not overwrite:
+            if older:
+                why = "it was written by an older chainsim, without checksums"
+            elif old is None:
+                why = "it is too damaged to tell which"
+            elif old == spec.to_dict():
+                why = f"it was written by chainsim {version}, this is {_version()}"
+            else:
+                why = f"its sweep differs in {_differences(old, spec.to_dict())}"
+            raise StoreError(f"{path} holds another sweep ({why}); refusing to overwrite "
+                             "it: pass --overwrite (overwrite=True) to replace it, or "
+                             "choose another path")
+        if check is not None:
+            check(new_layout)                    # before the old store is removed
+        try:
+            _remove_store(path)
+        except OSError as e:
+            raise StoreError(f"{path}: could not remove the old store ({e.strerror or e}); "
+                             "remove it yourself") from None
+    elif check is not None:
+        check(new_layout)
+    existed = path.exists()
+    try:
+        _build(path, spec, new_layout)
+    except OSError as e:
+        if not existed:
+            _remove(path)
+        raise StoreError(f"{path}: cannot create the store ({e.strerror or e})") from None
+    return ZarrTarget(path, spec, new_layout, verify=False)
+
+
+def spec_of(path) -> SweepSpec:
+    """The spec of the sweep stored at ``path`` (from its marker, else its attributes)."""
+    found = _identity(Path(path))
+    if found is None:
+        raise StoreError(f"{path} is not a chainsim sweep store (or its marks are too damaged "
+                         "to tell which sweep it holds: run `chainsim sweep SPEC --out STORE "
+                         "--verify` with its spec)")
+    return SweepSpec.from_dict(found[0], source="sweep_spec")
 
 
 def to_netcdf(ds, path) -> None:
     """Write a sweep result (in memory or opened from a store) to one netCDF file.
 
     Uses the netCDF4 engine if installed, else scipy's netCDF-3 writer (no extra
-    dependency); text coordinates become character arrays.
+    dependency); text coordinates become character arrays.  The file is written under a
+    temporary name beside it and renamed when complete (removed if the writing fails).
     """
     text = {name: (v.dims, np.array(v.values.tolist(), dtype=str), v.attrs)
             for name, v in ds.variables.items() if v.dtype.kind == "T"}   # numpy StringDType
@@ -308,4 +628,10 @@ def to_netcdf(ds, path) -> None:
         engine = "netcdf4"
     except ImportError:
         engine = "scipy"
-    ds.to_netcdf(path, engine=engine)
+    path = Path(path)
+    part = path.with_name(f".{path.name}.partial")
+    try:
+        ds.to_netcdf(part, engine=engine)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
