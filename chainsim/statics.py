@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from ._generated import layout
+from .arguments import (check_bool, check_float, check_instance, check_int, check_mapping,
+                        check_memory, check_threads, refuse)
 from .core.batch import allocate, solve_batch as _solve_batch_fast
 from .core.jit import num_threads
 from .model import Model, columns
@@ -20,7 +22,22 @@ STATUS_HELP = dict(zip(layout.STATUS_NAMES, layout.STATUS_HELP))
 #: The statuses of an equilibrium found, whose outputs are reported.
 SOLVED = tuple(layout.STATUS_NAMES[i] for i in layout.SOLVED)
 TOL = 1e-9
+#: The valid range of ``tol`` (body weights).  ``tol`` bounds the generalized forces left at
+#: the solution, and so the equilibrium checks: the net ground-and-gravity force and moment
+#: (``check.total_force_*_bw``, ``check.total_moment_bw_m``) come out at the residual or below
+#: (measured: equal to it within 1e-16).  Below about 1e-13 BW the residual is at the round-off
+#: of the forces (tol = 1e-14 ends some standing models not_converged), so a smaller tol could
+#: never be met.  Above 1e-4 BW (0.07 N for 70 kg; the postural setpoints to 0.1 mm or
+#: 1e-4 rad) a point would be reported standing although visibly out of balance: at tol = 0.5
+#: the starting guess itself passed, its ground forces summing to 1.28 body weights.
+TOL_RANGE = (1e-13, 1e-4)
 MAX_ITER = 100
+#: The valid range of ``max_iter`` (accepted solver steps; standing models need about 5-30).
+MAX_ITER_RANGE = (1, 10_000)
+#: Memory a ``solve_columns`` point needs while it is solved (bytes; see
+#: :func:`solve_memory_bytes`): the packed parameters (``theta``), the solver's arrays and the
+#: raw and named outputs, and the packing's temporaries (measured peak, with a margin).
+SOLVE_BYTES_PER_POINT = 12_000
 
 
 class StaticResult(Mapping):
@@ -118,9 +135,25 @@ class StaticResult(Mapping):
 
 
 class BatchResult(Mapping):
-    """Equilibria of N models: arrays of outputs by name, and a status per point."""
+    """Equilibria of N models: arrays of outputs by name, and a status per point.
 
-    def __init__(self, values, status, iterations, residual, q, r, theta, models=None):
+    Attributes
+    ----------
+    models : list of Model or None
+        The models solved (None for column input).
+    status_code : numpy.ndarray of int8
+        The status of each point (names: :data:`STATUS`); see also :attr:`status`, :attr:`ok`.
+    iterations : numpy.ndarray of int32
+    residual : numpy.ndarray of float64
+        Largest generalized force left at each point, in body weights.
+    q : numpy.ndarray, shape (N, NQ)
+        Equilibrium coordinates (SI).
+    r : numpy.ndarray, shape (N, NR)
+        Postural setpoints (rad).
+    """
+
+    def __init__(self, values, status, iterations, residual, q, r, theta=None, models=None,
+                 columns=None):
         self._values = values
         self.models = models
         self.r = r
@@ -128,7 +161,26 @@ class BatchResult(Mapping):
         self.iterations = iterations
         self.residual = residual
         self.q = q
-        self.theta = theta
+        self._theta = theta
+        self._columns = columns
+
+    @property
+    def theta(self) -> np.ndarray:
+        """The packed parameters, shape (N, ``layout.NP``): 3.4 KiB a point.
+
+        Kept from the solve with ``keep_theta=True``; otherwise packed again from the
+        parameters on first use (and then kept).
+        """
+        if self._theta is None:
+            self._theta = pack(self._columns)
+        return self._theta
+
+    def theta_of(self, i: int) -> np.ndarray:
+        """The packed parameters of point ``i`` (packed again unless kept), shape (NP,)."""
+        i = self._index(i)
+        if self._theta is not None:
+            return self._theta[i]
+        return pack({k: v[i] if np.ndim(v) else v for k, v in self._columns.items()})[0]
 
     @property
     def status(self) -> np.ndarray:
@@ -147,18 +199,52 @@ class BatchResult(Mapping):
     def __len__(self):
         return len(PUBLIC)
 
+    def _index(self, i) -> int:
+        n = len(self.status_code)
+        if n == 0:
+            refuse("i", i, "the batch has no points")
+        return check_int("i", i, -n, n - 1) % n
+
     def result(self, i: int) -> StaticResult:
         """Point ``i`` as a :class:`StaticResult` (its ``model`` is None for column input)."""
+        i = self._index(i)
         values = {k: float(v[i]) for k, v in self._values.items()}
         return StaticResult(self.models[i] if self.models else None, values, str(self.status[i]),
                             int(self.iterations[i]), float(self.residual[i]), self.q[i],
-                            self.r[i], self.theta[i])
+                            self.r[i], self.theta_of(i))
+
+    def nbytes(self) -> int:
+        """Bytes of the arrays this result holds (outputs, state and ``theta`` if kept)."""
+        arrays = [*self._values.values(), self.status_code, self.iterations, self.residual,
+                  self.q, self.r]
+        if self._theta is not None:
+            arrays.append(self._theta)
+        arrays += [np.asarray(v) for v in (self._columns or {}).values() if np.ndim(v)]
+        return sum(a.nbytes for a in arrays)
 
     def __repr__(self):
         return f"<BatchResult of {len(self.status_code)} points, {int(self.ok.sum())} ok>"
 
 
-def solve_columns(cols: Mapping, *, tol=TOL, max_iter=MAX_ITER, threads=None, chunk=64):
+def solve_memory_bytes(n: int, keep_theta: bool = False) -> int:
+    """Estimated peak memory (bytes) of :func:`solve_columns` for ``n`` points.
+
+    :data:`SOLVE_BYTES_PER_POINT` times ``n``: the packing, the solve and the outputs (with
+    ``theta`` kept or not: the peak is the same, as it is packed anyway).  Check it against
+    the limit with :func:`chainsim.arguments.check_memory`.
+    """
+    return int(n) * SOLVE_BYTES_PER_POINT
+
+
+def solver_options(tol, max_iter, threads=None, chunk=1):
+    """``tol``, ``max_iter``, ``threads`` and ``chunk`` checked (see :func:`solve_columns`)."""
+    return (check_float("tol", tol, *TOL_RANGE, "body weights"),
+            check_int("max_iter", max_iter, *MAX_ITER_RANGE),
+            check_threads(threads), check_int("chunk", chunk, 1))
+
+
+def solve_columns(cols: Mapping, *, tol=TOL, max_iter=MAX_ITER, threads=None, chunk=64,
+                  keep_theta=False):
     """Solve a batch given as parameter arrays (the fast path: no Python objects per point).
 
     Parameters
@@ -167,31 +253,70 @@ def solve_columns(cols: Mapping, *, tol=TOL, max_iter=MAX_ITER, threads=None, ch
         Full parameter keys (``left.wedge_deg``; ``both.X`` is expanded) to arrays of
         length N or scalars.  Missing keys take their defaults.
     tol : float
-        Largest generalized force at convergence, in body weights.
+        Largest generalized force at convergence, in body weights, from 1e-13 to 1e-4
+        (:data:`TOL_RANGE`); the net force and moment on the body (``check.*``) are then at
+        most about ``tol``.
     max_iter : int
+        Largest number of solver steps, 1 to 10000 (:data:`MAX_ITER_RANGE`).
     threads : int, optional
-        Number of threads (default: numba's default, all cores).
+        Number of threads, 1 to ``numba.config.NUMBA_NUM_THREADS`` (default: numba's
+        default, all cores).
     chunk : int
-        Points per parallel task.
+        Points per parallel task (at least 1).
+    keep_theta : bool
+        Keep the packed parameters (3.4 KiB a point) in the result; by default they are
+        packed again when needed (:attr:`BatchResult.theta`, :meth:`BatchResult.result`).
+
+    Returns
+    -------
+    BatchResult
+
+    Raises
+    ------
+    ParameterError
+        For an unknown parameter, a value out of its range, arrays of different lengths, an
+        option out of its range, or a batch that would need more memory than
+        :func:`chainsim.arguments.memory_limit_bytes` (estimate: :func:`solve_memory_bytes`).
+    """
+    cols = check_mapping("cols", cols)
+    tol, max_iter, threads, chunk = solver_options(tol, max_iter, threads, chunk)
+    keep_theta = check_bool("keep_theta", keep_theta)
+    n = batch_size(cols)
+    check_memory(solve_memory_bytes(n, keep_theta), f"solve_columns of {n} points")
+    theta = pack(cols)
+    q, r, out, status, iters, resid = allocate(n)
+    with num_threads(threads):
+        _solve_batch_fast(theta, tol, max_iter, chunk, q, r, out, status, iters, resid)
+    values = unpack(out)
+    del out
+    given = {k: np.array(v) for k, v in cols.items()}       # (a copy: the input may change)
+    return BatchResult(values, status.astype(np.int8), iters.astype(np.int32), resid, q, r,
+                       theta if keep_theta else None, columns=given)
+
+
+def solve_batch(models: Sequence[Model] | Mapping, **kwargs) -> BatchResult:
+    """Solve many models in parallel.
+
+    Parameters
+    ----------
+    models : sequence of Model, or mapping
+        The models; a mapping of parameter columns is passed to :func:`solve_columns`.
+    **kwargs
+        The options of :func:`solve_columns` (``tol``, ``max_iter``, ``threads``, ``chunk``,
+        ``keep_theta``).
 
     Returns
     -------
     BatchResult
     """
-    theta = pack(cols)
-    n = theta.shape[0]
-    q, r, out, status, iters, resid = allocate(n)
-    with num_threads(threads):
-        _solve_batch_fast(theta, tol, max_iter, chunk, q, r, out, status, iters, resid)
-    return BatchResult(unpack(out), status, iters, resid, q, r, theta)
-
-
-def solve_batch(models: Sequence[Model] | Mapping, **kwargs) -> BatchResult:
-    """Solve many models in parallel (see :func:`solve_columns` for the options)."""
     if isinstance(models, Mapping):
         return solve_columns(models, **kwargs)
+    if isinstance(models, (str, bytes)) or not isinstance(models, Iterable):
+        refuse("models", models, "a sequence of chainsim.Model, or a mapping of parameter "
+                                 "columns")
+    models = list(models)
     b = solve_columns(columns(models), **kwargs)
-    b.models = list(models)
+    b.models = models
     return b
 
 
@@ -215,10 +340,13 @@ def solve(model: Model | None = None, *, tol=TOL, max_iter=MAX_ITER) -> StaticRe
     >>> r.status
     'ok'
     """
-    model = model or Model()
-    return solve_batch([model], tol=tol, max_iter=max_iter, threads=1, chunk=1).result(0)
+    model = Model() if model is None else check_instance(
+        "model", model, Model, "a chainsim.Model (build one with Model({...})) or None")
+    return solve_batch([model], tol=tol, max_iter=max_iter, threads=1, chunk=1,
+                       keep_theta=True).result(0)
 
 
 __all__ = ["solve", "solve_batch", "solve_columns", "StaticResult", "BatchResult", "STATUS",
-           "STATUS_HELP", "SOLVED",
+           "STATUS_HELP", "SOLVED", "TOL_RANGE", "MAX_ITER_RANGE", "solve_memory_bytes",
+           "solver_options",
            "batch_size", "layout"]
