@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .arguments import check_instance, check_texts
 from .model import Model
 from .params import REGISTRY, SIDES, ParameterError
 
@@ -180,8 +181,26 @@ def apply(model: Model, side: str, name: str, size: float | None = None) -> Mode
 
 
 def apply_presets(model: Model, specs) -> Model:
-    """Apply preset specs such as ``["left=flat_foot", "both=weak_hips:0.6"]`` in order."""
-    for spec in [specs] if isinstance(specs, str) else specs:
+    """Apply preset specs such as ``["left=flat_foot", "both=weak_hips:0.6"]`` in order.
+
+    Parameters
+    ----------
+    model : Model
+    specs : str or list of str
+        ``SIDE=NAME`` (``SIDE`` left, right or both; ``NAME`` a key of :data:`CONDITIONS`,
+        several joined by ``+``, a sized one as ``NAME:SIZE``).
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    ParameterError
+        For a malformed spec, an unknown preset or a change out of a parameter's range.
+    """
+    check_instance("model", model, Model, "a chainsim.Model")
+    for spec in check_texts("specs", specs):
         for side, name, size in parse(spec):
             model = apply(model, side, name, size)
     return model
