@@ -35,9 +35,11 @@ MAX_ITER = 100
 #: The valid range of ``max_iter`` (accepted solver steps; standing models need about 5-30).
 MAX_ITER_RANGE = (1, 10_000)
 #: Memory a ``solve_columns`` point needs while it is solved (bytes; see
-#: :func:`solve_memory_bytes`): the packed parameters (``theta``), the solver's arrays and the
-#: raw and named outputs, and the packing's temporaries (measured peak, with a margin).
-SOLVE_BYTES_PER_POINT = 12_000
+#: :func:`solve_memory_bytes`): the packed parameters (``theta``, 3440 B), the solver's arrays
+#: (q, r, raw outputs: 1.1 KiB), the named outputs (792 B) and the packing's temporaries.
+#: Measured peak (tracemalloc, 20,000 points, every parameter given as an array): 5345 B;
+#: with a margin for the allocator's overhead.
+SOLVE_BYTES_PER_POINT = 8192
 
 
 class StaticResult(Mapping):
@@ -147,40 +149,68 @@ class BatchResult(Mapping):
     residual : numpy.ndarray of float64
         Largest generalized force left at each point, in body weights.
     q : numpy.ndarray, shape (N, NQ)
-        Equilibrium coordinates (SI).
+        Equilibrium coordinates (SI); kept with ``keep_state=True``, otherwise solved again
+        on first use (the same solve: bit for bit the same coordinates) and then kept.
     r : numpy.ndarray, shape (N, NR)
-        Postural setpoints (rad).
+        Postural setpoints (rad); as ``q``.
+    theta : numpy.ndarray, shape (N, NP)
+        The packed parameters; kept with ``keep_theta=True``, otherwise packed again on
+        first use and then kept.
     """
 
-    def __init__(self, values, status, iterations, residual, q, r, theta=None, models=None,
-                 columns=None):
+    def __init__(self, values, status, iterations, residual, q=None, r=None, theta=None,
+                 models=None, columns=None, options=None):
         self._values = values
         self.models = models
-        self.r = r
         self.status_code = status
         self.iterations = iterations
         self.residual = residual
-        self.q = q
+        self._q, self._r = q, r
         self._theta = theta
-        self._columns = columns
+        self._columns = columns          # the parameters as given (to pack them again)
+        self._options = options          # (tol, max_iter) of the solve (to solve it again)
 
     @property
     def theta(self) -> np.ndarray:
-        """The packed parameters, shape (N, ``layout.NP``): 3.4 KiB a point.
-
-        Kept from the solve with ``keep_theta=True``; otherwise packed again from the
-        parameters on first use (and then kept).
-        """
         if self._theta is None:
-            self._theta = pack(self._columns)
+            self._theta = self._pack()
         return self._theta
 
+    @property
+    def q(self) -> np.ndarray:
+        return self._state()[0]
+
+    @property
+    def r(self) -> np.ndarray:
+        return self._state()[1]
+
+    def _state(self):
+        if self._q is None:
+            theta = self._theta if self._theta is not None else self._pack()
+            self._q, self._r = self._solve_again(theta, np.arange(len(self.status_code)))
+        return self._q, self._r
+
     def theta_of(self, i: int) -> np.ndarray:
-        """The packed parameters of point ``i`` (packed again unless kept), shape (NP,)."""
+        """The packed parameters of point ``i``, shape (NP,) (packed again unless kept)."""
         i = self._index(i)
-        if self._theta is not None:
-            return self._theta[i]
-        return pack({k: v[i] if np.ndim(v) else v for k, v in self._columns.items()})[0]
+        return self._theta[i] if self._theta is not None else self._pack(i)[0]
+
+    def _pack(self, i=None):
+        """The packed parameters of every point (``i`` None) or of point ``i`` (shape (1, NP)),
+        from the models, or from the columns as given."""
+        if self._columns is None:
+            return pack(columns(self.models if i is None else [self.models[i]]))
+        if i is None:
+            return pack(self._columns)
+        return pack({k: v[i] if np.ndim(v) else v for k, v in self._columns.items()})
+
+    def _solve_again(self, theta, rows):
+        """q and r of ``rows`` (``theta``: their packed parameters), solved as they were."""
+        q, r, out, status, iters, resid = allocate(len(rows))
+        _solve_batch_fast(theta, *self._options, 1, q, r, out, status, iters, resid)
+        if not np.array_equal(status, self.status_code[rows]):
+            raise RuntimeError("solving the batch again gave other statuses")
+        return q, r
 
     @property
     def status(self) -> np.ndarray:
@@ -209,29 +239,40 @@ class BatchResult(Mapping):
         """Point ``i`` as a :class:`StaticResult` (its ``model`` is None for column input)."""
         i = self._index(i)
         values = {k: float(v[i]) for k, v in self._values.items()}
+        theta = self.theta_of(i)
+        if self._q is None:
+            q, r = self._solve_again(theta[None], [i])
+            q, r = q[0], r[0]
+        else:
+            q, r = self._q[i], self._r[i]
         return StaticResult(self.models[i] if self.models else None, values, str(self.status[i]),
-                            int(self.iterations[i]), float(self.residual[i]), self.q[i],
-                            self.r[i], self.theta_of(i))
+                            int(self.iterations[i]), float(self.residual[i]), q, r, theta)
 
     def nbytes(self) -> int:
-        """Bytes of the arrays this result holds (outputs, state and ``theta`` if kept)."""
+        """Bytes of the arrays this result holds (outputs, status, and what else is kept)."""
         arrays = [*self._values.values(), self.status_code, self.iterations, self.residual,
-                  self.q, self.r]
-        if self._theta is not None:
-            arrays.append(self._theta)
-        arrays += [np.asarray(v) for v in (self._columns or {}).values() if np.ndim(v)]
+                  *(a for a in (self._q, self._r, self._theta) if a is not None),
+                  *(np.asarray(v) for v in (self._columns or {}).values())]
         return sum(a.nbytes for a in arrays)
 
     def __repr__(self):
         return f"<BatchResult of {len(self.status_code)} points, {int(self.ok.sum())} ok>"
 
 
-def solve_memory_bytes(n: int, keep_theta: bool = False) -> int:
-    """Estimated peak memory (bytes) of :func:`solve_columns` for ``n`` points.
+def solve_memory_bytes(n: int) -> int:
+    """Estimated peak memory (bytes) of solving ``n`` points with :func:`solve_columns`.
 
-    :data:`SOLVE_BYTES_PER_POINT` times ``n``: the packing, the solve and the outputs (with
-    ``theta`` kept or not: the peak is the same, as it is packed anyway).  Check it against
-    the limit with :func:`chainsim.arguments.check_memory`.
+    Parameters
+    ----------
+    n : int
+        Points in the batch.
+
+    Returns
+    -------
+    int
+        :data:`SOLVE_BYTES_PER_POINT` times ``n``: the packing, the solve and the outputs
+        (the same whatever is kept: the parameters are packed for the solve anyway).  Check it
+        against the limit with :func:`chainsim.arguments.check_memory`.
     """
     return int(n) * SOLVE_BYTES_PER_POINT
 
@@ -244,7 +285,7 @@ def solver_options(tol, max_iter, threads=None, chunk=1):
 
 
 def solve_columns(cols: Mapping, *, tol=TOL, max_iter=MAX_ITER, threads=None, chunk=64,
-                  keep_theta=False):
+                  keep_theta=False, keep_state=False):
     """Solve a batch given as parameter arrays (the fast path: no Python objects per point).
 
     Parameters
@@ -266,6 +307,11 @@ def solve_columns(cols: Mapping, *, tol=TOL, max_iter=MAX_ITER, threads=None, ch
     keep_theta : bool
         Keep the packed parameters (3.4 KiB a point) in the result; by default they are
         packed again when needed (:attr:`BatchResult.theta`, :meth:`BatchResult.result`).
+    keep_state : bool
+        Keep the equilibrium coordinates and setpoints (``q``, ``r``: 280 B a point); by
+        default they are solved again when needed (the same solve, bit for bit).  A result
+        holds the outputs (99 float64: 792 B a point), the status, iterations and residual
+        (13 B) and a copy of the arrays given in ``cols``.
 
     Returns
     -------
@@ -281,8 +327,9 @@ def solve_columns(cols: Mapping, *, tol=TOL, max_iter=MAX_ITER, threads=None, ch
     cols = check_mapping("cols", cols)
     tol, max_iter, threads, chunk = solver_options(tol, max_iter, threads, chunk)
     keep_theta = check_bool("keep_theta", keep_theta)
+    keep_state = check_bool("keep_state", keep_state)
     n = batch_size(cols)
-    check_memory(solve_memory_bytes(n, keep_theta), f"solve_columns of {n} points")
+    check_memory(solve_memory_bytes(n), f"solve_columns of {n} points")
     theta = pack(cols)
     q, r, out, status, iters, resid = allocate(n)
     with num_threads(threads):
@@ -290,8 +337,9 @@ def solve_columns(cols: Mapping, *, tol=TOL, max_iter=MAX_ITER, threads=None, ch
     values = unpack(out)
     del out
     given = {k: np.array(v) for k, v in cols.items()}       # (a copy: the input may change)
-    return BatchResult(values, status.astype(np.int8), iters.astype(np.int32), resid, q, r,
-                       theta if keep_theta else None, columns=given)
+    state = (q, r) if keep_state else (None, None)
+    return BatchResult(values, status.astype(np.int8), iters.astype(np.int32), resid, *state,
+                       theta if keep_theta else None, columns=given, options=(tol, max_iter))
 
 
 def solve_batch(models: Sequence[Model] | Mapping, **kwargs) -> BatchResult:
@@ -303,7 +351,7 @@ def solve_batch(models: Sequence[Model] | Mapping, **kwargs) -> BatchResult:
         The models; a mapping of parameter columns is passed to :func:`solve_columns`.
     **kwargs
         The options of :func:`solve_columns` (``tol``, ``max_iter``, ``threads``, ``chunk``,
-        ``keep_theta``).
+        ``keep_theta``, ``keep_state``).
 
     Returns
     -------
@@ -316,7 +364,7 @@ def solve_batch(models: Sequence[Model] | Mapping, **kwargs) -> BatchResult:
                                  "columns")
     models = list(models)
     b = solve_columns(columns(models), **kwargs)
-    b.models = models
+    b.models, b._columns = models, None        # (packed again from the models)
     return b
 
 
@@ -343,7 +391,7 @@ def solve(model: Model | None = None, *, tol=TOL, max_iter=MAX_ITER) -> StaticRe
     model = Model() if model is None else check_instance(
         "model", model, Model, "a chainsim.Model (build one with Model({...})) or None")
     return solve_batch([model], tol=tol, max_iter=max_iter, threads=1, chunk=1,
-                       keep_theta=True).result(0)
+                       keep_theta=True, keep_state=True).result(0)
 
 
 __all__ = ["solve", "solve_batch", "solve_columns", "StaticResult", "BatchResult", "STATUS",
