@@ -40,15 +40,18 @@ def refuse(name: str, value, allowed: str):
     raise ParameterError(f"{name} = {shown(value)} is not allowed; {allowed}")
 
 
-def number(value) -> float | None:
+def number(value, text: bool = False) -> float | None:
     """``value`` as a float, or None if it is not one real number.
 
-    Refused: booleans, text and bytes (``b"1"`` is not a number), complex numbers, None and
-    arrays of more than one dimension zero.  An integer beyond the float range is ``±inf``
-    (so it is out of any range, not an OverflowError).
+    Refused: booleans, bytes (``b"1"`` is not a number), complex numbers, None, arrays (of
+    one or more dimensions) and text, unless ``text`` (then ``"10"`` is 10.0: a parameter's
+    value may come as text, as in a column mixing numbers and text, which numpy turns into
+    text).  An integer beyond the float range is ``±inf`` (so it is out of any range, not an
+    OverflowError).
     """
-    if value is None or isinstance(value, (bool, np.bool_, str, bytes, complex,
-                                           np.complexfloating)):
+    if value is None or isinstance(value, (bool, np.bool_, bytes, complex, np.complexfloating)):
+        return None
+    if isinstance(value, str) and not text:
         return None
     if np.ndim(value) != 0:
         return None

@@ -42,7 +42,7 @@ class Param:
             return str(value)
         if value is None and self.optional:
             return None
-        v = number(value)
+        v = number(value, text=True)
         if v is None:
             raise ParameterError(f"{key} = {shown(value)} is not a number; {self.range_text()}")
         if not self.in_range(v):
@@ -213,7 +213,7 @@ def _check_array(key: str, p: Param, arr) -> None:
         if p.choices:
             why = "is not allowed"
         else:
-            why = "is out of range" if number(v) is not None else "is not a number"
+            why = "is out of range" if number(v, text=True) is not None else "is not a number"
         where = f" (point {i})" if raw.ndim else ""
         raise ParameterError(f"{key} = {shown(v)}{where} {why}; {p.range_text()}")
 
@@ -241,7 +241,7 @@ def check_combinations(values: dict) -> None:
 
 def _valid(p: Param, v) -> bool:
     """Whether one value of a batch is valid for ``p`` (NaN or None mean "free" if optional)."""
-    x = number(v)
+    x = number(v, text=True)
     if p.optional and (v is None or (x is not None and math.isnan(x))):
         return True
     return x is not None and bool(p.in_range(x))
