@@ -150,7 +150,8 @@ class BatchResult(Mapping):
         Largest generalized force left at each point, in body weights.
     q : numpy.ndarray, shape (N, NQ)
         Equilibrium coordinates (SI); kept with ``keep_state=True``, otherwise solved again
-        on first use (the same solve: bit for bit the same coordinates) and then kept.
+        on first use (the same solve, with the same options, threads and chunks: bit for bit
+        the same coordinates) and then kept.
     r : numpy.ndarray, shape (N, NR)
         Postural setpoints (rad); as ``q``.
     theta : numpy.ndarray, shape (N, NP)
@@ -168,7 +169,7 @@ class BatchResult(Mapping):
         self._q, self._r = q, r
         self._theta = theta
         self._columns = columns          # the parameters as given (to pack them again)
-        self._options = options          # (tol, max_iter) of the solve (to solve it again)
+        self._options = options          # (tol, max_iter, threads, chunk): to solve it again
 
     @property
     def theta(self) -> np.ndarray:
@@ -206,10 +207,14 @@ class BatchResult(Mapping):
 
     def _solve_again(self, theta, rows):
         """q and r of ``rows`` (``theta``: their packed parameters), solved as they were."""
+        tol, max_iter, threads, chunk = self._options
         q, r, out, status, iters, resid = allocate(len(rows))
-        _solve_batch_fast(theta, *self._options, 1, q, r, out, status, iters, resid)
-        if not np.array_equal(status, self.status_code[rows]):
-            raise RuntimeError("solving the batch again gave other statuses")
+        with num_threads(threads):
+            _solve_batch_fast(theta, tol, max_iter, chunk, q, r, out, status, iters, resid)
+        if not (np.array_equal(status, self.status_code[rows])
+                and np.array_equal(iters, self.iterations[rows])
+                and np.array_equal(resid, self.residual[rows], equal_nan=True)):
+            raise RuntimeError("solving the batch again did not repeat its solve")
         return q, r
 
     @property
@@ -339,7 +344,8 @@ def solve_columns(cols: Mapping, *, tol=TOL, max_iter=MAX_ITER, threads=None, ch
     given = {k: np.array(v) for k, v in cols.items()}       # (a copy: the input may change)
     state = (q, r) if keep_state else (None, None)
     return BatchResult(values, status.astype(np.int8), iters.astype(np.int32), resid, *state,
-                       theta if keep_theta else None, columns=given, options=(tol, max_iter))
+                       theta if keep_theta else None, columns=given,
+                       options=(tol, max_iter, threads, chunk))
 
 
 def solve_batch(models: Sequence[Model] | Mapping, **kwargs) -> BatchResult:
