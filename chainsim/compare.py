@@ -124,7 +124,7 @@ def compare(baseline: Model | StaticResult, altered: Model | StaticResult,
         refuse("labels", labels, "two different str: the baseline's and the altered's names")
     todo = [m for m in (baseline, altered) if isinstance(m, Model)]
     if todo:
-        b = solve_batch(todo)
+        b = solve_batch(todo, keep_theta=True, keep_state=True)  # each to a result
         solved = iter([b.result(i) for i in range(len(todo))])
     a, b = (m if isinstance(m, StaticResult) else next(solved) for m in (baseline, altered))
     return Comparison(a, b, labels)

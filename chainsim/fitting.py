@@ -30,7 +30,7 @@ from .insoles import CATALOGUE, Insole, with_insoles
 from .model import Model, columns
 from .outputs import OUTPUTS
 from .params import INSOLE, SIDES, ParameterError
-from .statics import StaticResult, solve_batch, solve_columns
+from .statics import StaticResult, solve, solve_batch, solve_columns
 
 #: Manufacturable ranges of the designed fields (user units); the arch support is further
 #: kept below each foot's unloaded arch.
@@ -202,7 +202,7 @@ def design_insole(model: Model, sides="both", target: Model | None = None, weigh
     if np.any(low > high):
         raise ParameterError(f"bounds: empty design range (low {low}, high {high})")
 
-    tgt = solve_batch([target or normal_target(model)]).result(0)
+    tgt = solve(target or normal_target(model))
     if not tgt.ok:
         raise ParameterError(f"the target does not stand (status {tgt.status})")
     base = {k: v[0] for k, v in columns([model]).items()}
@@ -241,7 +241,7 @@ def design_insole(model: Model, sides="both", target: Model | None = None, weigh
                             **MATERIAL, **{k: float(xb[i * len(b) + j]) for j, k in enumerate(b)})
                for i, side in zip(blocks, designed)}
     final = with_insoles(model, insoles)
-    result = solve_batch([final]).result(0)
+    result = solve(final)
     return InsoleDesign(insoles, float(score(result, tgt, terms)), _reference_scores(
         model, designed, tgt, terms), result, tgt, terms, n)
 

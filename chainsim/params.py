@@ -37,8 +37,8 @@ class Param:
         """Return ``value`` converted and validated, or raise ParameterError naming ``key``."""
         if self.choices:
             if not (isinstance(value, str) and value in self.choices):
-                raise ParameterError(
-                    f"{key} = {shown(value)} is not allowed; choose one of {', '.join(self.choices)}")
+                raise ParameterError(f"{key} = {shown(value)} is not allowed; choose one of "
+                                     f"{', '.join(self.choices)}")
             return str(value)
         if value is None and self.optional:
             return None

@@ -54,7 +54,8 @@ def test_threads_name_the_allowed_range():
 
 
 def test_tol_and_max_iter_name_their_ranges():
-    refused(cs.solve_columns, TWO, tol=0.5, match=("tol = 0.5", f"{TOL_RANGE[1]:g}", "body weights"))
+    refused(cs.solve_columns, TWO, tol=0.5,
+            match=("tol = 0.5", f"{TOL_RANGE[1]:g}", "body weights"))
     refused(cs.solve_columns, TWO, max_iter=2.5, match=("max_iter = 2.5", "1 to 10000"))
     refused(cs.solve, cs.Model(), max_iter=-5, match="max_iter = -5")
     refused(cs.solve_batch, [cs.Model()], tol=float("nan"), match="tol = nan")
@@ -254,8 +255,8 @@ def test_results_take_a_point_index():
 # ---------------------------------------------------------------------------- what a result keeps
 
 def test_a_result_keeps_the_outputs_and_the_rest_on_request():
-    cols = {"both.wedge_deg": np.linspace(-10, 10, 12), "left.pronation_deg": np.linspace(-5, 5, 12),
-            "subject.sex": "female"}
+    cols = {"both.wedge_deg": np.linspace(-10, 10, 12),
+            "left.pronation_deg": np.linspace(-5, 5, 12), "subject.sex": "female"}
     full = cs.solve_columns(cols, keep_theta=True, keep_state=True)
     lean = cs.solve_columns(cols)
     assert lean._theta is None and lean._q is None
