@@ -75,10 +75,12 @@ def check_int(name: str, value, low: int, high: int | None = None) -> int:
 
 
 def check_float(name: str, value, low: float, high: float, unit: str = "") -> float:
-    """A finite real number in ``low .. high``."""
+    """A finite real number in ``low .. high`` (either may be infinite: no limit)."""
     x = number(value)
     if x is None or not (math.isfinite(x) and low <= x <= high):
-        refuse(name, value, f"a number from {low:g} to {high:g} {unit}".rstrip())
+        bounded = math.isfinite(low) or math.isfinite(high)
+        refuse(name, value, (f"a number from {low:g} to {high:g} {unit}" if bounded
+                             else f"a finite number {unit}").rstrip())
     return x
 
 

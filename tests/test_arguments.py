@@ -191,7 +191,8 @@ def test_apply_presets_takes_a_model_and_specs():
     refused(cs.apply_presets, m, [None], match="specs")
     refused(cs.apply_presets, m, 5, match="specs")
     refused(cs.apply_presets, None, [], match="model")
-    refused(cs.apply_presets, m, "left=weak_hips:nan", match="hip_strength")
+    refused(cs.apply_presets, m, "left=weak_hips:nan", match="size = nan")
+    refused(cs.apply_presets, m, "left=weak_hips:3", match="hip_strength")
     assert cs.apply_presets(m, ()) == m
 
 
@@ -339,3 +340,18 @@ def test_check_int_refuses_floats_and_bools():
     assert arguments.check_int("n", np.int16(3), 1, 5) == 3
     for v in (3.0, True, "3", None, 0, 6):
         refused(arguments.check_int, "n", v, 1, 5, match="n = ")
+
+
+def test_a_preset_is_applied_to_a_side_with_a_size():
+    from chainsim.conditions import apply, apply_columns, parse
+
+    m = cs.Model()
+    refused(apply, m, "middle", "flat_foot", match="side = 'middle'")
+    refused(apply, m, "left", ["flat_foot"], match="unknown preset")
+    refused(apply, m, "left", "weak_hips", "0.5", match="size = '0.5'")
+    refused(apply, m, "left", "weak_hips", float("inf"), match="a finite number")
+    refused(apply, None, "left", "weak_hips", match="model")
+    refused(apply_columns, {}, "both", "flat_foot", match="side = 'both'")
+    refused(parse, None, match="spec")
+    refused(cs.apply_presets, m, "left=leg_length_discrepancy:1e400", match="size = inf")
+    assert apply(m, "left", "weak_hips", np.float32(0.5))["left.hip_strength"] == 0.5
