@@ -82,6 +82,7 @@ def score(values, target, terms) -> np.ndarray:
 
 def normal_target(model: Model) -> Model:
     """The same subject with normal feet and legs (every side parameter at its default)."""
+    check_instance("model", model, Model, "a chainsim.Model")
     return Model({k: model[k] for k in model if k.startswith("subject.")})
 
 

@@ -70,7 +70,9 @@ class StaticResult(Mapping):
     def __getitem__(self, key):
         try:
             return self._values[key]
-        except KeyError:
+        except (KeyError, TypeError):           # (an unhashable key)
+            if not isinstance(key, str):
+                raise KeyError(f"no output {key!r}: outputs are named by str") from None
             import difflib
 
             close = difflib.get_close_matches(key, list(self._values), n=1)

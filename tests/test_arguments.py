@@ -355,3 +355,15 @@ def test_a_preset_is_applied_to_a_side_with_a_size():
     refused(parse, None, match="spec")
     refused(cs.apply_presets, m, "left=leg_length_discrepancy:1e400", match="size = inf")
     assert apply(m, "left", "weak_hips", np.float32(0.5))["left.hip_strength"] == 0.5
+
+
+def test_a_result_is_indexed_by_output_names():
+    r = cs.solve()
+    for key in (5, None, ("left",), ["left.knee_force_bw"]):
+        with pytest.raises(KeyError):
+            r[key]
+    with pytest.raises(KeyError, match="did you mean"):
+        r["left.knee_force"]
+    from chainsim.fitting import normal_target
+
+    refused(normal_target, {"subject.mass_kg": 70}, match="model")
