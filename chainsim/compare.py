@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .arguments import check_instance, check_texts, refuse
 from .model import Model
 from .outputs import OUTPUTS
 from .statics import StaticResult, solve_batch
@@ -116,9 +117,14 @@ def compare(baseline: Model | StaticResult, altered: Model | StaticResult,
     -------
     Comparison
     """
+    for name, m in (("baseline", baseline), ("altered", altered)):
+        check_instance(name, m, (Model, StaticResult), "a chainsim.Model or a StaticResult")
+    labels = check_texts("labels", labels)
+    if len(labels) != 2 or labels[0] == labels[1]:
+        refuse("labels", labels, "two different str: the baseline's and the altered's names")
     todo = [m for m in (baseline, altered) if isinstance(m, Model)]
     if todo:
-        b = solve_batch(todo)
+        b = solve_batch(todo, keep_theta=True, keep_state=True)  # each to a result
         solved = iter([b.result(i) for i in range(len(todo))])
     a, b = (m if isinstance(m, StaticResult) else next(solved) for m in (baseline, altered))
     return Comparison(a, b, labels)

@@ -17,10 +17,12 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from .arguments import check_choice, check_float, check_instance, check_text, check_texts
 from .model import Model
 from .params import REGISTRY, SIDES, ParameterError
 
@@ -138,7 +140,7 @@ def parse(spec: str) -> list[tuple[str, str, float | None]]:
     ParameterError
         For a malformed spec, an unknown side or an unknown preset (listing the valid ones).
     """
-    side, eq, names = spec.partition("=")
+    side, eq, names = check_text("spec", spec).partition("=")
     if not eq or not names:
         raise ParameterError(f"preset {spec!r}: expected SIDE=NAME, e.g. left=flat_foot")
     sides = SIDES if side == "both" else (side,)
@@ -147,9 +149,7 @@ def parse(spec: str) -> list[tuple[str, str, float | None]]:
     out = []
     for item in names.split("+"):
         name, colon, size = item.partition(":")
-        if name not in CONDITIONS:
-            raise ParameterError(f"unknown preset {name!r}; valid presets: {', '.join(CONDITIONS)}")
-        c = CONDITIONS[name]
+        c, _ = _preset(sides[0], name, None)
         if colon and c.default_size is None:
             raise ParameterError(f"preset {name!r} takes no size (got {item!r})")
         try:
@@ -172,19 +172,48 @@ def apply(model: Model, side: str, name: str, size: float | None = None) -> Mode
     size : float, optional
         For sized presets (default: the preset's default size).
     """
-    if name not in CONDITIONS:
-        raise ParameterError(f"unknown preset {name!r}; valid presets: {', '.join(CONDITIONS)}")
-    keys = {f"{side}.{ch.param}" for ch in CONDITIONS[name].changes}
+    check_instance("model", model, Model, "a chainsim.Model")
+    c, _ = _preset(side, name, size)
+    keys = {f"{side}.{ch.param}" for ch in c.changes}
     new = apply_columns({k: model[k] for k in keys}, side, name, size)
     return model.replace({k: float(v) for k, v in new.items()}) if new else model
 
 
 def apply_presets(model: Model, specs) -> Model:
-    """Apply preset specs such as ``["left=flat_foot", "both=weak_hips:0.6"]`` in order."""
-    for spec in [specs] if isinstance(specs, str) else specs:
+    """Apply preset specs such as ``["left=flat_foot", "both=weak_hips:0.6"]`` in order.
+
+    Parameters
+    ----------
+    model : Model
+    specs : str or list of str
+        ``SIDE=NAME`` (``SIDE`` left, right or both; ``NAME`` a key of :data:`CONDITIONS`,
+        several joined by ``+``, a sized one as ``NAME:SIZE``).
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    ParameterError
+        For a malformed spec, an unknown preset or a change out of a parameter's range.
+    """
+    check_instance("model", model, Model, "a chainsim.Model")
+    for spec in check_texts("specs", specs):
         for side, name, size in parse(spec):
             model = apply(model, side, name, size)
     return model
+
+
+def _preset(side, name, size):
+    """The condition ``name`` and its size (the default if None), checked with ``side``."""
+    check_choice("side", side, SIDES)
+    if not isinstance(name, str) or name not in CONDITIONS:
+        raise ParameterError(f"unknown preset {name!r}; valid presets: {', '.join(CONDITIONS)}")
+    c = CONDITIONS[name]
+    if size is None:
+        return c, c.default_size
+    return c, check_float("size", size, -math.inf, math.inf, c.size_unit)
 
 
 def listing() -> str:
@@ -221,10 +250,7 @@ def apply_columns(columns: dict, side: str, name: str, size: float | None = None
     ParameterError
         If a change takes a value outside its valid range (naming the first such point).
     """
-    if name not in CONDITIONS:
-        raise ParameterError(f"unknown preset {name!r}; valid presets: {', '.join(CONDITIONS)}")
-    c = CONDITIONS[name]
-    size = c.default_size if size is None else size
+    c, size = _preset(side, name, size)
     new = {}
     for ch in c.changes:
         key = f"{side}.{ch.param}"

@@ -23,17 +23,20 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.stats import qmc
 
+from .arguments import (check_bool, check_choice, check_float, check_instance, check_int,
+                        check_mapping, refuse)
 from .geometry import unloaded_arch_m
 from .insoles import CATALOGUE, Insole, with_insoles
 from .model import Model, columns
 from .outputs import OUTPUTS
-from .params import SIDES, ParameterError
-from .statics import StaticResult, solve_batch, solve_columns
+from .params import INSOLE, SIDES, ParameterError
+from .statics import StaticResult, solve, solve_batch, solve_columns
 
 #: Manufacturable ranges of the designed fields (user units); the arch support is further
 #: kept below each foot's unloaded arch.
 BOUNDS = {"arch_support_mm": (0.0, 22.0), "rearfoot_post_deg": (-8.0, 8.0),
           "forefoot_post_deg": (-8.0, 8.0), "heel_lift_mm": (0.0, 15.0)}
+_FIELDS = {p.name: p for p in INSOLE}
 #: Default objective weights: side outputs count on both sides.
 WEIGHTS = {"rearfoot_eversion_deg": 1.0, "tibial_rotation_deg": 1.0, "navicular_drop_mm": 1.0,
            "knee_adduction_moment_nm_per_kg": 1.0, "pelvis.tilt_deg": 1.0,
@@ -42,6 +45,11 @@ WEIGHTS = {"rearfoot_eversion_deg": 1.0, "tibial_rotation_deg": 1.0, "navicular_
 #: 5% of the walking knee adduction moment peak, 0.38 N m/kg, Kang et al. 2013, the size of a
 #: lateral wedge's effect); forces and shares in hundredths.
 STEP = {"deg": 1.0, "mm": 1.0, "N m/kg": 0.02, "BW": 0.01, "1": 0.01, "BW m": 0.01, "N m": 1.0}
+#: The largest objective weight (weights are relative: a larger one only risks overflow).
+MAX_WEIGHT = 1e6
+#: The largest search: points of the initial design or of a round, and rounds.
+MAX_SAMPLES = 100_000
+MAX_ROUNDS = 100
 #: Materials of the designed insole (the catalogue's semi-custom shell and foam).
 MATERIAL = {k: v for k, v in CATALOGUE["medium_arch"].values().items() if k not in BOUNDS}
 
@@ -49,13 +57,18 @@ MATERIAL = {k: v for k, v in CATALOGUE["medium_arch"].values().items() if k not 
 def objective_terms(weights=None) -> dict:
     """Full output name -> (weight, step) for a weights mapping (side names expand to both)."""
     out = {}
-    for name, w in (WEIGHTS if weights is None else weights).items():
+    weights = WEIGHTS if weights is None else check_mapping("weights", weights)
+    for name, w in weights.items():
         keys = [name] if name in OUTPUTS else [f"{s}.{name}" for s in SIDES]
         for k in keys:
             if k not in OUTPUTS:
                 raise ParameterError(f"objective output {name!r} is not an output; see "
                                      "`chainsim outputs`")
-            out[k] = (float(w), STEP[OUTPUTS[k].unit])
+            out[k] = (check_float(f"weights[{name!r}]", w, 0.0, MAX_WEIGHT),
+                      STEP[OUTPUTS[k].unit])
+    if not any(w > 0 for w, _ in out.values()):
+        refuse("weights", weights, "at least one weight above zero (the objective would be 0 "
+                                   "for every design)")
     return out
 
 
@@ -69,6 +82,7 @@ def score(values, target, terms) -> np.ndarray:
 
 def normal_target(model: Model) -> Model:
     """The same subject with normal feet and legs (every side parameter at its default)."""
+    check_instance("model", model, Model, "a chainsim.Model")
     return Model({k: model[k] for k in model if k.startswith("subject.")})
 
 
@@ -139,31 +153,46 @@ def design_insole(model: Model, sides="both", target: Model | None = None, weigh
     target : Model, optional
         Default: :func:`normal_target` (same subject, normal feet and legs, no insoles).
     weights : dict, optional
-        Output name -> weight (see :data:`WEIGHTS`; side names apply to both sides).
+        Output name -> weight from 0 to :data:`MAX_WEIGHT`, at least one above zero (see
+        :data:`WEIGHTS`; side names apply to both sides).
     bounds : dict, optional
-        Field -> (low, high), overriding :data:`BOUNDS`.
+        Field -> (low, high), overriding :data:`BOUNDS`, within the field's valid range.
     symmetric : bool, optional
         One design for both feet (default: when both are designed and the model is its own
         mirror image).
     n_initial, rounds, n_local, seed
-        The search: Latin-hypercube size, local rounds, points per round, random seed.
+        The search: Latin-hypercube size and points per round (1 to :data:`MAX_SAMPLES`),
+        local rounds (0 to :data:`MAX_ROUNDS`), random seed (a whole number >= 0).
 
     Returns
     -------
     InsoleDesign
     """
-    designed = list(SIDES) if sides == "both" else [sides]
-    if not set(designed) <= set(SIDES):
-        raise ParameterError(f"sides = {sides!r}; allowed: both, left, right")
+    check_instance("model", model, Model, "a chainsim.Model")
+    designed = list(SIDES) if check_choice("sides", sides, ("both",) + SIDES) == "both" else [sides]
+    if target is not None:
+        check_instance("target", target, Model, "a chainsim.Model or None")
+    symmetric = check_bool("symmetric", symmetric, optional=True)
+    n_initial = check_int("n_initial", n_initial, 1, MAX_SAMPLES)
+    rounds = check_int("rounds", rounds, 0, MAX_ROUNDS)
+    n_local = check_int("n_local", n_local, 1, MAX_SAMPLES)
+    seed = check_int("seed", seed, 0)
     if symmetric is None:
         symmetric = len(designed) == 2 and model == model.mirrored()
     blocks = [0] * len(designed) if symmetric else list(range(len(designed)))
     terms = objective_terms(weights)
     b = dict(BOUNDS)
-    for k, v in (bounds or {}).items():
+    for k, v in check_mapping("bounds", bounds, optional=True).items():
         if k not in BOUNDS:
             raise ParameterError(f"bounds: {k!r} is not a designed field; designed: {', '.join(BOUNDS)}")
-        b[k] = (float(v[0]), float(v[1]))
+        p = _FIELDS[k]
+        allowed = f"a pair (low, high) within {p.range_text()}, low <= high"
+        if not isinstance(v, (list, tuple)) or len(v) != 2:
+            refuse(f"bounds[{k!r}]", v, allowed)
+        lo, hi = (check_float(f"bounds[{k!r}]", x, p.low, p.high, p.unit) for x in v)
+        if lo > hi:
+            refuse(f"bounds[{k!r}]", v, allowed)
+        b[k] = (lo, hi)
     low = np.array([b[k][0] for _ in set(blocks) for k in b])
     high = np.array([b[k][1] for _ in set(blocks) for k in b])
     for i, side in zip(blocks, designed):        # the support must stay under the arch
@@ -174,7 +203,7 @@ def design_insole(model: Model, sides="both", target: Model | None = None, weigh
     if np.any(low > high):
         raise ParameterError(f"bounds: empty design range (low {low}, high {high})")
 
-    tgt = solve_batch([target or normal_target(model)]).result(0)
+    tgt = solve(target or normal_target(model))
     if not tgt.ok:
         raise ParameterError(f"the target does not stand (status {tgt.status})")
     base = {k: v[0] for k, v in columns([model]).items()}
@@ -213,7 +242,7 @@ def design_insole(model: Model, sides="both", target: Model | None = None, weigh
                             **MATERIAL, **{k: float(xb[i * len(b) + j]) for j, k in enumerate(b)})
                for i, side in zip(blocks, designed)}
     final = with_insoles(model, insoles)
-    result = solve_batch([final]).result(0)
+    result = solve(final)
     return InsoleDesign(insoles, float(score(result, tgt, terms)), _reference_scores(
         model, designed, tgt, terms), result, tgt, terms, n)
 

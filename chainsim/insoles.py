@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
 import tomli_w
 
+from .arguments import (check_choice, check_instance, check_mapping, check_text,
+                        check_texts)
 from .model import Model
 from .params import INSOLE, SIDES, ParameterError
 
@@ -41,6 +44,8 @@ class Insole:
     __slots__ = ("name", "description", "_values")
 
     def __init__(self, name: str = "custom", description: str = "", **values):
+        check_text("name", name)
+        check_text("description", description)
         unknown = set(values) - set(FIELDS)
         if unknown:
             raise ParameterError(f"unknown insole field(s) {sorted(unknown)}; valid: {', '.join(FIELDS)}")
@@ -251,13 +256,32 @@ def get(name_or_path, side: str | None = None) -> Insole:
 def with_insoles(model: Model, specs) -> Model:
     """Put insoles in: specs such as ``["both=medium_arch", "left=my_design.toml"]``.
 
-    A spec may also be a mapping ``{side: Insole}``.
+    Parameters
+    ----------
+    model : Model
+    specs : str, list of str, or mapping
+        ``SIDE=NAME`` with ``SIDE`` left, right or both and ``NAME`` a catalogue insole or a
+        ``.toml`` file; or a mapping ``{side: Insole}``.
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    ParameterError
+        For a malformed spec, an unknown insole or side, or an insole that does not fit.
     """
-    if isinstance(specs, dict):
-        pairs = list(specs.items())
+    check_instance("model", model, Model, "a chainsim.Model")
+    if isinstance(specs, Mapping):
+        pairs = list(check_mapping("specs", specs).items())
+        for side, insole in pairs:
+            check_choice("a side of specs", side, SIDES + ("both",))
+            check_instance(f"specs[{side!r}]", insole, Insole,
+                           "a chainsim.Insole (e.g. chainsim.INSOLES['medium_arch'])")
     else:
         pairs = []
-        for spec in [specs] if isinstance(specs, str) else specs:
+        for spec in check_texts("specs", specs):
             side, eq, name = spec.partition("=")
             if not eq or side not in SIDES + ("both",):
                 raise ParameterError(f"insole {spec!r}: expected SIDE=NAME with SIDE left, right "

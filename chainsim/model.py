@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .arguments import check_instance, check_mapping
 from .params import KEYS, REGISTRY, SIDES, check_combinations, defaults, expand
 
 
@@ -37,7 +38,7 @@ class Model(Mapping):
 
     def __init__(self, params: Mapping | None = None, **kwargs):
         values = defaults()
-        given = dict(params or {})
+        given = check_mapping("params", params, optional=True)
         given.update({k.replace("__", "."): v for k, v in kwargs.items()})
         values.update(expand(given))
         check_combinations(values)
@@ -71,7 +72,7 @@ class Model(Mapping):
     def replace(self, params: Mapping | None = None, **kwargs) -> Model:
         """Return a copy with some parameters changed."""
         new = dict(self._values)
-        given = dict(params or {})
+        given = check_mapping("params", params, optional=True)
         given.update({k.replace("__", "."): v for k, v in kwargs.items()})
         new.update(expand(given))
         return Model(new)
@@ -89,6 +90,8 @@ class Model(Mapping):
 def columns(models) -> dict:
     """Arrays of every parameter for a sequence of models (the batch path's input)."""
     models = list(models)
+    for i, m in enumerate(models):
+        check_instance(f"models[{i}]", m, Model, "a chainsim.Model")
     out = {}
     for key in KEYS:
         vals = [m[key] for m in models]

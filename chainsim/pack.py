@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from . import anthropometry, arch, geometry, tissues
 from ._generated.model import LEG, LEG_PARAMS, TRUNK_PARAMS
 from ._generated import layout as L
 from .core.dynamics import constants as dyn
-from .params import KEYS, REGISTRY, check_combinations, expand_columns
+from .params import KEYS, REGISTRY, ParameterError, check_combinations, expand_columns
 
 
 def _full(columns: dict, n: int) -> dict:
@@ -25,11 +27,37 @@ def _full(columns: dict, n: int) -> dict:
     return out
 
 
-def batch_size(columns: dict) -> int:
-    sizes = {np.shape(v)[0] for v in columns.values() if np.ndim(v) > 0}
-    if len(sizes) > 1:
-        raise ValueError(f"parameter arrays differ in length: {sorted(sizes)}")
-    return sizes.pop() if sizes else 1
+def batch_size(columns: Mapping) -> int:
+    """The number of points N of a batch given as parameter columns.
+
+    Parameters
+    ----------
+    columns : mapping of str -> array_like
+        Scalars (which broadcast) or 1-D arrays, all of one length N.
+
+    Returns
+    -------
+    int
+        N (1 when every value is a scalar).
+
+    Raises
+    ------
+    ParameterError
+        If the arrays differ in length (naming each key and its length).
+    """
+    sizes = {}
+    for key, v in columns.items():
+        try:
+            shape = np.shape(v)
+        except ValueError:             # ragged: refused, by name, by the parameters' check
+            continue
+        if shape:
+            sizes[key] = shape[0]
+    if len(set(sizes.values())) > 1:
+        listed = ", ".join(f"{k} ({n})" for k, n in sizes.items())
+        raise ParameterError(f"parameter arrays differ in length: {listed}; give every "
+                             "array the same length N (or one value, for every point)")
+    return next(iter(sizes.values()), 1)
 
 
 def pack(columns: dict, midsole=None) -> np.ndarray:

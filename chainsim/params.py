@@ -14,13 +14,10 @@ import numpy as np
 
 from .anthropometry import REF_MALE_HEIGHT, REF_MALE_MASS
 from .arch import STIFFNESS_DEFAULT as ARCH_STIFFNESS_DEFAULT
+from .arguments import ParameterError, number, shown
 from .geometry import unloaded_arch_m
 
 SIDES = ("left", "right")
-
-
-class ParameterError(ValueError):
-    """A parameter name or value that chainsim refuses, with the reason in the message."""
 
 
 @dataclass(frozen=True)
@@ -39,18 +36,17 @@ class Param:
     def check(self, key: str, value):
         """Return ``value`` converted and validated, or raise ParameterError naming ``key``."""
         if self.choices:
-            if value not in self.choices:
-                raise ParameterError(
-                    f"{key} = {value!r} is not allowed; choose one of {', '.join(self.choices)}")
-            return value
+            if not (isinstance(value, str) and value in self.choices):
+                raise ParameterError(f"{key} = {shown(value)} is not allowed; choose one of "
+                                     f"{', '.join(self.choices)}")
+            return str(value)
         if value is None and self.optional:
             return None
-        try:
-            v = float(value)
-        except (TypeError, ValueError):
-            raise ParameterError(f"{key} = {value!r} is not a number; {self.range_text()}") from None
+        v = number(value, text=True)
+        if v is None:
+            raise ParameterError(f"{key} = {shown(value)} is not a number; {self.range_text()}")
         if not self.in_range(v):
-            raise ParameterError(f"{key} = {value!r} is out of range; {self.range_text()}")
+            raise ParameterError(f"{key} = {shown(value)} is out of range; {self.range_text()}")
         return v
 
     def in_range(self, x):
@@ -159,15 +155,20 @@ def expand(values: dict) -> dict:
     """Validate ``values`` (``both.X`` allowed) and return them under their full keys."""
     out = {}
     for key, value in values.items():
-        if key.startswith("both."):
-            targets = [f"{s}.{key[5:]}" for s in SIDES]
-        else:
-            targets = [key]
-        for t in targets:
-            if t not in REGISTRY:
-                raise ParameterError(f"unknown parameter {key!r}{_suggest(key)}")
+        for t in targets(key):
             out[t] = REGISTRY[t].check(key, value)
     return out
+
+
+def targets(key) -> list:
+    """The full keys that ``key`` sets (``both.X``: both sides); refuses an unknown key."""
+    if not isinstance(key, str):
+        raise ParameterError(f"parameter name {key!r} (a {type(key).__name__}) is not a str; "
+                             "names are dotted text such as 'left.wedge_deg'")
+    full = [f"{s}.{key[5:]}" for s in SIDES] if key.startswith("both.") else [key]
+    if full[0] not in REGISTRY:
+        raise ParameterError(f"unknown parameter {key!r}{_suggest(key)}")
+    return full
 
 
 def expand_columns(columns: dict) -> dict:
@@ -179,9 +180,7 @@ def expand_columns(columns: dict) -> dict:
     """
     out = {}
     for key, arr in columns.items():
-        full = [f"{s}.{key[5:]}" for s in SIDES] if key.startswith("both.") else [key]
-        if full[0] not in REGISTRY:
-            raise ParameterError(f"unknown parameter {key!r}{_suggest(key)}")
+        full = targets(key)
         _check_array(key, REGISTRY[full[0]], arr)
         for k in full:
             out[k] = arr
@@ -190,19 +189,23 @@ def expand_columns(columns: dict) -> dict:
 
 def _check_array(key: str, p: Param, arr) -> None:
     """Refuse the first bad value of one parameter's array."""
-    raw = np.asarray(arr, dtype=object if p.choices else None)
+    try:
+        raw = np.asarray(arr, dtype=object if p.choices else None)
+    except (TypeError, ValueError, OverflowError):      # ragged lists and the like
+        raw = np.empty((0, 0))
     if raw.ndim > 1:
-        raise ParameterError(
-            f"{key}: expected one value or a 1-D array of values, got shape {raw.shape}")
+        raise ParameterError(f"{key}: expected one value or a 1-D array of values, got "
+                             f"{shown(arr)}")
     flat = raw.reshape(-1)
     if p.choices:
         ok = np.isin(flat, p.choices)
-    elif flat.dtype.kind in "biuf":            # numbers: checked at once
+    elif flat.dtype.kind in "iuf":             # numbers: checked at once (not booleans)
         a = flat.astype(float)
         ok = p.in_range(a)
         if p.optional:
             ok |= np.isnan(a)
-    else:                                       # objects or text: one by one
+    else:                                       # objects or text: one by one, as given
+        flat = np.asarray(arr, dtype=object).reshape(-1)
         ok = np.array([_valid(p, v) for v in flat], dtype=bool)
     if not np.all(ok):
         i = int(np.flatnonzero(~ok)[0])
@@ -210,9 +213,9 @@ def _check_array(key: str, p: Param, arr) -> None:
         if p.choices:
             why = "is not allowed"
         else:
-            why = "is out of range" if _number(v) is not None else "is not a number"
+            why = "is out of range" if number(v, text=True) is not None else "is not a number"
         where = f" (point {i})" if raw.ndim else ""
-        raise ParameterError(f"{key} = {v!r}{where} {why}; {p.range_text()}")
+        raise ParameterError(f"{key} = {shown(v)}{where} {why}; {p.range_text()}")
 
 
 def check_combinations(values: dict) -> None:
@@ -236,19 +239,9 @@ def check_combinations(values: dict) -> None:
                 f"and {side}.arch_height_scale; allowed: 0 to {limit.reshape(-1)[i]:.1f} mm")
 
 
-def _number(v):
-    """``float(v)``, or None if ``v`` is not a number."""
-    if v is None or isinstance(v, (complex, np.complexfloating)):
-        return None
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return None
-
-
 def _valid(p: Param, v) -> bool:
     """Whether one value of a batch is valid for ``p`` (NaN or None mean "free" if optional)."""
-    x = _number(v)
+    x = number(v, text=True)
     if p.optional and (v is None or (x is not None and math.isnan(x))):
         return True
     return x is not None and bool(p.in_range(x))
