@@ -5,7 +5,7 @@ Each check returns the value converted (an ``int``, a ``float``, ...) or raises
 The parameters' own values are checked by :mod:`chainsim.params` with :func:`number`.
 
 The memory a batch needs is checked before anything is allocated (:func:`check_memory`,
-against :func:`memory_limit_bytes`).
+against :func:`memory_limit`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ class ParameterError(ValueError):
     """A parameter name or value that chainsim refuses, with the reason in the message."""
 
 
-#: Share of the machine's available memory a batch may use (unless CHAINSIM_MEMORY_LIMIT_GB).
+#: The environment variable that sets the memory limit of batches and sweeps (gigabytes).
+MEMORY_VARIABLE = "CHAINSIM_MEMORY_LIMIT_GB"
+#: Share of the machine's available memory a batch or sweep may use (unless MEMORY_VARIABLE).
 MEMORY_SHARE = 0.5
 
 
@@ -149,30 +151,36 @@ def check_threads(threads) -> int | None:
 
 # ---------------------------------------------------------------------------- memory
 
-def memory_limit_bytes() -> int:
-    """The most memory (bytes) one batch may take.
+def available_memory() -> float:
+    """Bytes of memory available now (``MemAvailable``), else the physical memory."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return float("inf")
 
-    ``CHAINSIM_MEMORY_LIMIT_GB`` (a positive number of GiB) if set; else :data:`MEMORY_SHARE`
-    of the memory available now (psutil's ``available`` if psutil is installed, else the
-    free pages from ``os.sysconf``); without either, no limit.
+
+def memory_limit() -> tuple[float, str]:
+    """The most memory (bytes) one batch or sweep may take, and where that limit comes from.
+
+    ``CHAINSIM_MEMORY_LIMIT_GB`` (a positive number of gigabytes, 1e9 bytes) if set; else
+    :data:`MEMORY_SHARE` of the memory available now (:func:`available_memory`).
     """
-    env = os.environ.get("CHAINSIM_MEMORY_LIMIT_GB")
-    if env is not None:
+    env = os.environ.get(MEMORY_VARIABLE)
+    if env is not None and env.strip():
         gb = _env_number(env)
         if gb is None or not (math.isfinite(gb) and gb > 0):
-            refuse("CHAINSIM_MEMORY_LIMIT_GB (environment variable)", env,
-                   "a number of GiB above zero")
-        return int(gb * 2**30)
-    try:
-        import psutil
-
-        available = psutil.virtual_memory().available
-    except ImportError:
-        try:
-            available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        except (ValueError, OSError, AttributeError):
-            return 2**63 - 1
-    return int(MEMORY_SHARE * available)
+            refuse(f"{MEMORY_VARIABLE} (environment variable)", env,
+                   "a number of gigabytes above zero")
+        return gb * 1e9, f"{MEMORY_VARIABLE}={env.strip()}"
+    return MEMORY_SHARE * available_memory(), (
+        f"{MEMORY_SHARE:.0%} of the memory available now; set {MEMORY_VARIABLE} to change it")
 
 
 def _env_number(text: str) -> float | None:
@@ -183,7 +191,7 @@ def _env_number(text: str) -> float | None:
 
 
 def check_memory(need_bytes: int, what: str) -> None:
-    """Refuse a batch that would need more than :func:`memory_limit_bytes`.
+    """Refuse a batch that would need more than :func:`memory_limit`.
 
     Parameters
     ----------
@@ -195,17 +203,10 @@ def check_memory(need_bytes: int, what: str) -> None:
     Raises
     ------
     ParameterError
-        Giving the estimate, the limit and how to raise it.
+        Giving the estimate, the limit and where the limit comes from.
     """
-    limit = memory_limit_bytes()
+    limit, why = memory_limit()
     if need_bytes > limit:
         raise ParameterError(
-            f"{what} would need about {need_bytes / 2**30:.3g} GiB of memory, more than the "
-            f"limit of {limit / 2**30:.3g} GiB ({_limit_source()}); solve it in smaller "
-            "batches, or raise the limit with CHAINSIM_MEMORY_LIMIT_GB")
-
-
-def _limit_source() -> str:
-    if "CHAINSIM_MEMORY_LIMIT_GB" in os.environ:
-        return "CHAINSIM_MEMORY_LIMIT_GB"
-    return f"{MEMORY_SHARE:.0%} of the memory available now"
+            f"{what} would need about {need_bytes / 1e9:.3g} GB of memory, more than the "
+            f"limit of {limit / 1e9:.3g} GB ({why}); solve it in smaller batches")

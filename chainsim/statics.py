@@ -329,7 +329,7 @@ def solve_columns(cols: Mapping, *, tol=TOL, max_iter=MAX_ITER, threads=None, ch
     ParameterError
         For an unknown parameter, a value out of its range, arrays of different lengths, an
         option out of its range, or a batch that would need more memory than
-        :func:`chainsim.arguments.memory_limit_bytes` (estimate: :func:`solve_memory_bytes`).
+        :func:`chainsim.arguments.memory_limit` (estimate: :func:`solve_memory_bytes`).
     """
     cols = check_mapping("cols", cols)
     tol, max_iter, threads, chunk = solver_options(tol, max_iter, threads, chunk)

@@ -304,24 +304,24 @@ def test_solve_keeps_its_state():
 def test_a_batch_too_large_for_memory_is_refused_before_anything_is_copied():
     huge = np.broadcast_to(0.0, (10**9,))                     # 10^9 points, no memory
     msg = refused(cs.solve_columns, {"left.wedge_deg": huge},
-                  match=("10" + "0" * 8 + " points", "GiB", "CHAINSIM_MEMORY_LIMIT_GB"))
-    assert f"{solve_memory_bytes(10**9) / 2**30:.3g} GiB" in msg
+                  match=("10" + "0" * 8 + " points", "GB", "CHAINSIM_MEMORY_LIMIT_GB"))
+    assert f"{solve_memory_bytes(10**9) / 1e9:.3g} GB" in msg
 
 
 def test_the_memory_limit_is_configurable(monkeypatch):
     monkeypatch.setenv("CHAINSIM_MEMORY_LIMIT_GB", "0.001")
-    assert arguments.memory_limit_bytes() == int(0.001 * 2**30)
-    n = 0.001 * 2**30 // SOLVE_BYTES_PER_POINT + 1
-    refused(cs.solve_columns, {"left.wedge_deg": np.zeros(int(n))}, match="0.001 GiB")
+    assert arguments.memory_limit()[0] == 0.001 * 1e9
+    n = 0.001 * 1e9 // SOLVE_BYTES_PER_POINT + 1
+    refused(cs.solve_columns, {"left.wedge_deg": np.zeros(int(n))}, match="0.001 GB")
     assert cs.solve_columns({"left.wedge_deg": np.zeros(3)}).ok.all()
     for bad in ("x", "-1", "0", "nan"):
         monkeypatch.setenv("CHAINSIM_MEMORY_LIMIT_GB", bad)
-        refused(arguments.memory_limit_bytes, match="CHAINSIM_MEMORY_LIMIT_GB")
+        refused(arguments.memory_limit, match="CHAINSIM_MEMORY_LIMIT_GB")
 
 
 def test_the_default_memory_limit_is_a_share_of_what_is_available(monkeypatch):
     monkeypatch.delenv("CHAINSIM_MEMORY_LIMIT_GB", raising=False)
-    limit = arguments.memory_limit_bytes()
+    limit = arguments.memory_limit()[0]
     total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     assert 0 < limit <= arguments.MEMORY_SHARE * total
 

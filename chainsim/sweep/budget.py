@@ -4,8 +4,9 @@ The estimates are upper bounds computed from the spec alone (before anything is 
 created): the stored variables' bytes per point, the solver's working memory per point for
 the chunks in flight, one file per chunk and variable on disk, and the progress marks.
 
-Limits: ``CHAINSIM_MEMORY_LIMIT_GB`` (default: half of the memory available now) and
-``CHAINSIM_DISK_LIMIT_GB`` (default: the free space where the store goes).
+Limits: ``CHAINSIM_MEMORY_LIMIT_GB`` (:func:`chainsim.arguments.memory_limit`: by default half
+of the memory available now) and ``CHAINSIM_DISK_LIMIT_GB`` (default: the free space where the
+store goes).
 """
 
 from __future__ import annotations
@@ -14,12 +15,9 @@ import os
 import shutil
 from pathlib import Path
 
-from ..params import ParameterError
+from ..arguments import MEMORY_VARIABLE, ParameterError, memory_limit  # noqa: F401 (the limits)
 
-MEMORY_VARIABLE = "CHAINSIM_MEMORY_LIMIT_GB"
 DISK_VARIABLE = "CHAINSIM_DISK_LIMIT_GB"
-#: share of the available memory a sweep may take when CHAINSIM_MEMORY_LIMIT_GB is not set
-MEMORY_SHARE = 0.5
 #: the solver's working memory per point (inputs, every output, the kernel's scratch; the peak
 #: measured at about 6 kB for a static chunk of 32768 points, rounded up)
 WORK_BYTES_PER_POINT = 8192
@@ -45,30 +43,6 @@ def _gb(name: str) -> float | None:
     if not v > 0 or v == float("inf"):
         raise ParameterError(f"{name} must be a number of gigabytes above 0, got {text!r}")
     return v * 1e9
-
-
-def available_memory() -> float:
-    """Bytes of memory available now (MemAvailable), or the physical memory if unknown."""
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return float(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
-    except (ValueError, OSError, AttributeError):
-        return 8e9
-
-
-def memory_limit() -> tuple[float, str]:
-    """The memory a sweep may take (bytes) and where that limit comes from."""
-    v = _gb(MEMORY_VARIABLE)
-    if v is not None:
-        return v, f"{MEMORY_VARIABLE}={os.environ[MEMORY_VARIABLE].strip()}"
-    return MEMORY_SHARE * available_memory(), (f"half of the memory available now; set "
-                                               f"{MEMORY_VARIABLE} to change it")
 
 
 def disk_limit(path) -> tuple[float, str]:

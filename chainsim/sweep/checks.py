@@ -15,7 +15,7 @@ import numpy as np
 
 from ..outputs import OUTPUTS, PUBLIC
 from ..params import REGISTRY, ParameterError, expand, expand_columns
-from ..statics import MAX_ITER, TOL
+from ..statics import MAX_ITER, MAX_ITER_RANGE, TOL, TOL_RANGE
 from . import budget, categories
 
 DESIGNS = ("grid", "random", "lhs", "sobol")
@@ -23,8 +23,6 @@ DESIGNS = ("grid", "random", "lhs", "sobol")
 KINDS = ("static", "impact")
 METHODS = ("sobol", "tornado")
 _AXIS_FORM = ("start", "stop", "num", "log")
-#: the solver's iteration limit at most (its count is stored as an int32)
-MAX_ITER_LIMIT = 2**31 - 1
 #: dotted parts of a parameter key at most (the longest key has 4)
 _KEY_DEPTH = 8
 _OPTIONS = {
@@ -362,10 +360,11 @@ def check_common(d, src, main, allowed):
                             "sweep's integrator settings go in [impact] (step_s)")
     solver = _options(d, "solver", src)
     tol = _float(solver.get("tol", TOL), src("solver", "tol"), "tol")
-    if not tol > 0:
-        fail(src("solver", "tol"), f"tol must be above zero, got {tol!r}")
+    if not TOL_RANGE[0] <= tol <= TOL_RANGE[1]:
+        fail(src("solver", "tol"), f"tol = {tol!r} is out of range; valid range {TOL_RANGE[0]:g} "
+                                   f"to {TOL_RANGE[1]:g} body weights")
     max_iter = check_int(solver.get("max_iter", MAX_ITER), src("solver", "max_iter"), "max_iter",
-                         1, MAX_ITER_LIMIT)
+                         *MAX_ITER_RANGE)
     claims = _Claims()
     fixed = {}
     for key, v in _flatten(d.get("fixed", {}), "fixed", src).items():
