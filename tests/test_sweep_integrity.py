@@ -348,7 +348,10 @@ def _cli(tmp_path, capsys, *args, spec_text=None, spec_bytes=None):
     else:
         spec.write_text(spec_text or '[sweep]\noutputs = ["pelvis.tilt_deg"]\n'
                                      '[axes]\n"both.wedge_deg" = [0, 5]\n')
-    code = cli.main(["sweep", str(spec), *args])
+    try:
+        code = cli.main(["sweep", str(spec), *args])
+    except SystemExit as e:          # the option parser's refusals exit from inside main()
+        code = e.code
     err = capsys.readouterr().err
     return code, err
 
