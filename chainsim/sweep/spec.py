@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..insoles import toml_error_position
 from ..outputs import PUBLIC
 from ..statics import MAX_ITER, TOL
 from . import budget, categories
@@ -393,7 +394,8 @@ def _read(path) -> tuple[dict, str, str]:
     try:
         return tomllib.loads(text), str(path), text
     except tomllib.TOMLDecodeError as e:
-        raise SpecError(f"{path}: not valid TOML: {e}") from None
+        line, col, msg = toml_error_position(e, text)
+        raise SpecError(f"{path}, line {line}, column {col}: not valid TOML: {msg}") from None
     except RecursionError:
         raise SpecError(f"{path}: not valid TOML: its tables or keys nest too deeply") from None
 
