@@ -159,7 +159,13 @@ def test_bad_specs(tmp_path, text, line, reasons):
 
 def test_toml_syntax_error_names_the_line(tmp_path):
     path = _write(tmp_path, '[sweep]\n\ndesign = grid\n[axes]\n"left.wedge_deg" = [0, 5]\n')
-    with pytest.raises(SpecError, match=r"not valid TOML.*line 3"):
+    with pytest.raises(SpecError, match=r"line 3, column \d+: not valid TOML"):
+        load_spec(path)
+
+
+def test_a_toml_error_at_the_end_of_the_document_names_the_last_line(tmp_path):
+    path = _write(tmp_path, '[sweep]\noutputs = ["pelvis.tilt_deg"]\n[axes]\n"both.wedge_deg" = [0, 5\n')
+    with pytest.raises(SpecError, match=r"line 5, column 1: not valid TOML: Unclosed array"):
         load_spec(path)
 
 
