@@ -43,9 +43,10 @@ from ._generated import layout as L
 from .core.dynamics import eom
 from .core.dynamics import integrate as _fast
 from .core.jit import num_threads
+from .arguments import check_memory, check_threads
 from .model import Model, columns
-from .pack import pack
-from .params import ParameterError
+from .pack import batch_size, pack
+from .params import ParameterError, expand_columns
 from .tissues import GRAVITY
 
 #: A shoe's midsole under each contact region, in series with the plantar tissue (and any
@@ -171,7 +172,7 @@ def _flag(name, value):
 
 def check_options(preset: str, options: Mapping) -> dict:
     """An impact preset's settings with ``options`` applied, each checked against its range."""
-    if preset not in PRESETS:
+    if not isinstance(preset, str) or preset not in PRESETS:
         raise ParameterError(f"unknown impact preset {preset!r}; choose one of "
                              f"{', '.join(PRESETS)}")
     for k in options:
@@ -340,17 +341,28 @@ def estimated_errors(scalars: dict, check: dict, factor: float, record_s: float)
     return errors, accurate
 
 
+def impact_memory_bytes(n: int, nrec: int, keep_states: bool = False) -> int:
+    """Memory (bytes) a batch of ``n`` impacts recording ``nrec`` samples needs: both runs'
+    recorded channels, the named series of both and the result's copy, the states if kept,
+    and the packed parameters."""
+    per_sample = 2 * L.NREC + 3 * len(_SERIES) + (2 * L.NQ if keep_states else 0)
+    return int(n) * (8 * (nrec * per_sample + L.NP) + 4096)
+
+
 def _run(cols: dict, o: dict, threads=None, keep_states=False):
     """Run the impacts and their step-doubling check.
 
     Returns the times, series, the scalars (NaN where the status is not solved), the status
     names, the states, the scalars as computed, and their estimated errors.
     """
-    theta = _theta(cols, o["shod"])
-    q0, v0, posture = _initial(theta, o)
+    threads = check_threads(threads)
     h = o["step_s"]
     nsteps = int(round(o["duration_s"] / h))
     every = max(1, int(round(o["record_s"] / h)))
+    n = batch_size(expand_columns(cols))
+    check_memory(impact_memory_bytes(n, nsteps // every, keep_states), f"{n:,} impacts")
+    theta = _theta(cols, o["shod"])
+    q0, v0, posture = _initial(theta, o)
     rec, qrec, code = _simulate(theta, posture, q0, v0, h, nsteps, every, threads, keep_states)
     h2, nsteps2, every2, factor = check_step(h, nsteps, every)
     rec2, _, code2 = _simulate(theta, posture, q0, v0, h2, nsteps2, every2, threads, False)

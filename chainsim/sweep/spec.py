@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..arguments import check_mapping, check_texts
 from ..insoles import toml_error_position
 from ..outputs import PUBLIC
 from ..statics import MAX_ITER, TOL
@@ -220,13 +221,13 @@ class SweepSpec:
 def build_tables(head, fixed, outputs, tol, max_iter, chunk_size, impact, main="sweep") -> dict:
     """The tables of a spec built in Python (``head`` is the [sweep] or [sensitivity] table)."""
     if outputs is not None:
-        head["outputs"] = list(outputs)
+        head["outputs"] = check_texts("outputs", outputs)
     if chunk_size is not None:
         head["chunk_size"] = chunk_size
-    d = {main: head, "fixed": dict(fixed or {})}
+    d = {main: head, "fixed": check_mapping("fixed", fixed, optional=True)}
     if impact is not None:
         head["kind"] = "impact"
-        d["impact"] = dict(impact)
+        d["impact"] = check_mapping("impact", impact)
     if impact is None or (tol, max_iter) != (TOL, MAX_ITER):     # the latter refused
         d["solver"] = {"tol": tol, "max_iter": max_iter}
     return d
