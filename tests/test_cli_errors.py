@@ -371,7 +371,8 @@ def _check_one(args):
         assert len(err.strip().splitlines()) == 1, (args, err)
 
 
-_FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+_FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None,
+                 derandomize=True)
 
 
 @settings(_FUZZ, max_examples=60)
