@@ -165,7 +165,7 @@ class Explorer:
 
         from .plot._util import DPI
 
-        size = (11, 5.4)
+        size = (10, 4.8)
         if "ipympl" in matplotlib.get_backend() or "widget" in matplotlib.get_backend():
             import matplotlib.pyplot as plt
 

@@ -197,16 +197,24 @@ def test_impact_series_layout():
             plt.close(ax.figure)
 
 
-@pytest.mark.parametrize("name", ["skeletons", "insoles"])
-def test_gallery_layout(name, monkeypatch):
-    from chainsim import figures
+@pytest.mark.parametrize("name", ["skeletons", "sweep", "insoles", "impact", "demo"])
+def test_gallery_layout(name, monkeypatch, tmp_path, capsys):
+    from chainsim import demo, figures
 
     caught = {}
-    monkeypatch.setattr(figures, "save", lambda fig, path, colors=96: caught.setdefault("fig", fig) and 0)
-    getattr(figures, name)(None)
+
+    def keep(fig, path, colors=96):
+        caught["fig"] = fig
+        return 0
+
+    monkeypatch.setattr(figures, "save", keep)
+    if name == "demo":
+        demo.main(str(tmp_path / "demo.png"))
+    else:
+        getattr(figures, name)(tmp_path / "x.png")
     fig = caught["fig"]
     try:
-        assert problems(fig) == []
+        assert fig.dpi >= 150 and problems(fig) == []
     finally:
         plt.close(fig)
 
