@@ -1,9 +1,9 @@
-"""``make figures``: regenerate the README's gallery images (small PNGs in ``docs/``).
+"""``make figures``: regenerate the README's gallery images (PNGs in ``docs/``).
 
     python -m chainsim.figures [OUTDIR]
 
-Each image is drawn with the plotting helpers of :mod:`chainsim.plot`, then reduced to an
-adaptive palette so that it stays a few tens of kB.
+Each image is drawn with the plotting helpers of :mod:`chainsim.plot` at :data:`DPI` (150), sized
+to be read at its own size, then reduced to an adaptive palette so that it stays small.
 """
 
 from __future__ import annotations
@@ -24,9 +24,8 @@ from .compare import compare  # noqa: E402
 from .conditions import apply_presets  # noqa: E402
 from .insoles import with_insoles  # noqa: E402
 from .model import Model  # noqa: E402
+from .plot._util import DPI, new_figure  # noqa: E402
 from .statics import solve, solve_batch  # noqa: E402
-
-DPI = 72
 
 
 def save(fig, path: Path, colors: int = 96) -> int:
@@ -38,7 +37,7 @@ def save(fig, path: Path, colors: int = 96) -> int:
     plt.close(fig)
     buf.seek(0)
     img = Image.open(buf).convert("RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
-    img.save(path, optimize=True)
+    img.save(path, optimize=True, dpi=(DPI, DPI))
     return path.stat().st_size
 
 
@@ -46,12 +45,15 @@ def skeletons(path: Path) -> int:
     """Flat feet against normal ones (frontal and sagittal, x5), and a short leg's loads."""
     normal, flat = (solve(m) for m in (Model(), apply_presets(Model(), "both=flat_foot")))
     short = solve(Model(left__leg_length_diff_mm=15))
-    fig = plt.figure(figsize=(8.4, 4.2), layout="constrained")
+    fig = new_figure((9, 6))
     c = compare(normal, flat, labels=("normal", "flat feet"))
-    plot.overlay(c, view="frontal", ax=fig.add_subplot(1, 3, 1), exaggerate=5)
-    plot.overlay(c, view="sagittal", ax=fig.add_subplot(1, 3, 2), exaggerate=5).get_legend().remove()
-    ax = plot.skeleton(short, view="frontal", loads=True, ax=fig.add_subplot(1, 3, 3))
-    ax.set_title("left leg 15 mm short: loads", fontsize=10)
+    axes = [fig.add_subplot(1, 3, k) for k in (1, 2, 3)]
+    plot.overlay(c, view="frontal", ax=axes[0], exaggerate=5, legend=False)
+    plot.overlay(c, view="sagittal", ax=axes[1], exaggerate=5, legend=False)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2,
+               fontsize=9)
+    ax = plot.skeleton(short, view="frontal", loads=True, ax=axes[2])
+    ax.set_title("left leg 15 mm short:\njoint loads", fontsize=10)
     return save(fig, path)
 
 
@@ -65,8 +67,8 @@ def sweep(path: Path) -> int:
                         outputs=["left.navicular_drop_mm"]))
     si = sw.sobol({arch: (60, 300), pron: (-5, 10), "both.wedge_deg": (-5, 5),
                    "subject.mass_kg": (55, 100)}, ["left.navicular_drop_mm"], n=256, seed=1)
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained",
-                             gridspec_kw={"width_ratios": [1.1, 1]})
+    fig = new_figure((11, 4.2))
+    axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
     plot.heatmap(ds, "left.navicular_drop_mm", ax=axes[0], contour=True)
     plot.sobol_bars(si, ax=axes[1])
     return save(fig, path)
@@ -78,8 +80,8 @@ def insoles(path: Path) -> int:
     names = ("extra_high_arch", "motion_control", "lateral_wedge")
     b = solve_batch([flat] + [with_insoles(flat, [f"both={n}"]) for n in names])
     bare = b.result(0)
-    fig, axes = plt.subplots(1, 2, figsize=(9.6, 3.6), layout="constrained",
-                             gridspec_kw={"width_ratios": [1.2, 1]})
+    fig = new_figure((12, 5))
+    axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})
     plot.cascade(bare, {n.replace("_", " "): b.result(i + 1) for i, n in enumerate(names)},
                  ax=axes[0])
     axes[0].set_title("flat feet: change made by each insole (left)", fontsize=10)
@@ -92,7 +94,8 @@ def impact(path: Path) -> int:
     import chainsim
 
     r = chainsim.impact(None, preset="running_heel_strike")
-    fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")
+    fig = new_figure((8, 4))
+    ax = fig.subplots()
     plot.impact_series(r, ax=ax, arch=True)
     ax.set_xlim(0, 100)
     return save(fig, path)

@@ -77,7 +77,10 @@ SIDE = (
     Param("pronation_deg", 0.0, "deg", -20.0, 20.0,
           "Structural rest angle of the subtalar joint; + = pronation/eversion."),
     Param("wedge_deg", 0.0, "deg", -20.0, 20.0,
-          "Frontal tilt of the support under the foot; + = lateral side raised (pronating)."),
+          "Frontal tilt of the support under the foot; + = lateral side raised (pronating). "
+          "Opposite sign to the insole posts (insole.rearfoot_post_deg, "
+          "insole.forefoot_post_deg: + = medial side raised): a +10 deg wedge is the tilt "
+          "of a -10 deg post."),
     Param("heel_lift_mm", 0.0, "mm", 0.0, 40.0, "Height of a lift under the heel."),
     Param("leg_length_diff_mm", 0.0, "mm", 0.0, 50.0,
           "This leg is structurally shorter by this much (taken in the shank)."),
@@ -113,9 +116,13 @@ INSOLE = (
     Param("arch_support_stiffness_n_per_mm", 80.0, "N/mm", 5.0, 1000.0,
           "Stiffness of the arch support's material."),
     Param("rearfoot_post_deg", 0.0, "deg", -15.0, 15.0,
-          "Frontal tilt of the insole under the heel; + = medial side raised (a varus post)."),
+          "Frontal tilt of the insole under the heel; + = medial side raised (a varus post). "
+          "Opposite sign to wedge_deg (+ = lateral side raised): a -10 deg post is the tilt "
+          "of a +10 deg wedge."),
     Param("forefoot_post_deg", 0.0, "deg", -15.0, 15.0,
-          "Frontal tilt of the insole under the forefoot; + = medial side raised."),
+          "Frontal tilt of the insole under the forefoot; + = medial side raised. "
+          "Opposite sign to wedge_deg (+ = lateral side raised): a -10 deg post is the tilt "
+          "of a +10 deg wedge."),
     Param("heel_lift_mm", 0.0, "mm", 0.0, 30.0, "Height of the insole's heel lift."),
     Param("heel_cup", 0.0, "", 0.0, 1.0,
           "Heel cup depth, 0 (none) to 1 (deep): confines and stiffens the heel pad."),

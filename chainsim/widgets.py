@@ -19,16 +19,23 @@ import numpy as np
 from .conditions import apply_presets
 from .insoles import CATALOGUE, with_insoles
 from .model import Model
+from .params import REGISTRY
 from .statics import SOLVED, StaticResult, solve_batch
 
-#: The sliders: parameter (per side) -> (description, low, high, step).
-CONTROLS = {
-    "arch_stiffness_n_per_mm": ("arch stiffness (N/mm)", 30.0, 400.0, 5.0),
-    "pronation_deg": ("pronation (deg)", -10.0, 15.0, 0.5),
-    "wedge_deg": ("wedge (deg)", -10.0, 10.0, 0.5),
-    "heel_lift_mm": ("heel lift (mm)", 0.0, 30.0, 1.0),
-    "leg_length_diff_mm": ("left leg shorter (mm)", 0.0, 30.0, 1.0),
+#: The sliders: parameter (per side) -> (description, step); their ranges are the parameters'.
+_SLIDERS = {
+    "arch_stiffness_n_per_mm": ("arch stiffness (N/mm)", 5.0),
+    "pronation_deg": ("pronation (deg)", 0.5),
+    "wedge_deg": ("wedge (deg, + lateral up)", 0.5),
+    "heel_lift_mm": ("heel lift (mm)", 1.0),
+    "leg_length_diff_mm": ("left leg shorter (mm)", 1.0),
 }
+#: The sliders: parameter (per side) -> (description, low, high, step), each covering the
+#: parameter's whole valid range (``chainsim.PARAMS["left.X"].low`` to ``.high``).
+CONTROLS = {k: (desc, float(REGISTRY[f"left.{k}"].low), float(REGISTRY[f"left.{k}"].high), step)
+            for k, (desc, step) in _SLIDERS.items()}
+#: Smallest half-width of the cascade's axes (degrees, millimetres) when the scale is set.
+MIN_SCALE = (4.0, 10.0)
 #: Parameters that act on the left leg only, whatever the side chosen (a leg-length difference).
 LEFT_ONLY = ("leg_length_diff_mm",)
 NO_INSOLE = "none"
@@ -38,12 +45,18 @@ class Explorer:
     """Sliders for arch stiffness, pronation, wedge, heel lift, leg length and an insole; the
     skeleton (against the baseline) and the cascade redrawn at each change.
 
+    The baseline stays the model without the preset (the neutral subject by default), so the
+    cascade shows the preset's effect from the start, and every move after it.  The cascade's
+    axes keep their scale from move to move (set at the first draw; :meth:`rescale`, or the
+    "rescale" button, fits them to the bars shown); the title says when a bar runs off them.
+
     Parameters
     ----------
     model : Model, optional
-        The baseline, and the starting point of the sliders (default: the default subject).
+        The baseline (default: the default, neutral subject).
     preset : str or list of str, optional
-        Conditions applied to the baseline first (``"both=flat_foot"``).
+        Conditions applied on top of the baseline to give the starting point of the sliders
+        (``"both=flat_foot"``).
     side : {"both", "left", "right"}
         Which foot the sliders change (the leg-length slider always shortens the left leg).
     exaggerate : float
@@ -54,7 +67,7 @@ class Explorer:
     Attributes
     ----------
     baseline, result : StaticResult
-        The baseline and the current equilibrium.
+        The baseline (the model without the preset) and the current equilibrium.
     figure : matplotlib.figure.Figure
     timings : list of float
         Seconds taken by each update (solve and redraw).
@@ -70,18 +83,21 @@ class Explorer:
                  exaggerate: float = 3.0, views=("frontal", "sagittal")):
         if side not in ("both", "left", "right"):
             raise ValueError(f"side = {side!r}; choose both, left or right")
-        model = model or Model()
-        if preset:
-            model = apply_presets(model, preset)
+        neutral = model or Model()
+        model = apply_presets(neutral, preset) if preset else neutral
+        self.neutral_model = neutral
         self.base_model = model
+        self.preset = (preset if isinstance(preset, str) else " + ".join(preset)) if preset else ""
         self.side = side
         self.exaggerate = float(exaggerate)
         self.views = tuple(views)
         side0 = "left" if side == "both" else side
         self.values = {k: float(model[f"{'left' if k in LEFT_ONLY else side0}.{k}"]) for k in CONTROLS}
         self.insole = NO_INSOLE
-        self.baseline = self._solve(model)
-        self.result = self.baseline
+        self.baseline = self._solve(neutral)
+        start = self._solve(model) if model is not neutral else self.baseline
+        self.result = start if start.ok else self.baseline
+        self._status = start.status
         self.timings: list[float] = []
         self.figure = self._new_figure()
         self._widgets = None
@@ -147,45 +163,91 @@ class Explorer:
     def _new_figure(self):
         import matplotlib
 
+        from .plot._util import DPI
+
+        size = (10, 4.8)
         if "ipympl" in matplotlib.get_backend() or "widget" in matplotlib.get_backend():
             import matplotlib.pyplot as plt
 
-            fig = plt.figure(figsize=(9.5, 4.2))
+            fig = plt.figure(figsize=size, dpi=DPI, layout="constrained")
         else:          # not managed by pyplot: drawn by Agg into an image widget (see _show)
             from matplotlib.backends.backend_agg import FigureCanvasAgg
             from matplotlib.figure import Figure
 
-            fig = Figure(figsize=(9.5, 4.2), dpi=72)
+            fig = Figure(figsize=size, dpi=DPI, layout="constrained")
             FigureCanvasAgg(fig)
         n = len(self.views)
-        gs = fig.add_gridspec(1, n + 1, width_ratios=[0.7] * n + [1.6])
+        gs = fig.add_gridspec(1, n + 1, width_ratios=[0.7] * n + [1.9])
         self.axes = [fig.add_subplot(gs[0, k]) for k in range(n + 1)]
         return fig
+
+    def rescale(self):
+        """Fit the cascade's axes to the bars shown now (they then stay until the next call)."""
+        from .plot.cascade import set_limits
+
+        self._scale = self._fit_scale()
+        set_limits(self.axes[-1], self._scale)
+        self._redraw()
+        self._show()
+        return self._scale
+
+    def _fit_scale(self):
+        """``(deg, mm)`` half-widths holding the current bars, at least :data:`MIN_SCALE`."""
+        from .plot.cascade import CASCADE, unit
+
+        mm = np.array([unit(lab) == "mm" for _, lab, _ in CASCADE])
+        d = self._changes()
+        out = []
+        for sel, floor in ((~mm, MIN_SCALE[0]), (mm, MIN_SCALE[1])):
+            v = np.concatenate([d[s][sel] for s in d])
+            v = np.abs(v[np.isfinite(v)])
+            out.append(max(floor, 1.5 * float(v.max()) if v.size else 0.0))
+        return tuple(out)
+
+    def _changes(self):
+        from .plot.cascade import changes
+
+        return changes(self.baseline, self.result)
+
+    def _off_scale(self) -> bool:
+        from .plot.cascade import CASCADE, unit
+
+        mm = np.array([unit(lab) == "mm" for _, lab, _ in CASCADE])
+        d = self._changes()
+        for sel, half in ((~mm, self._scale[0]), (mm, self._scale[1])):
+            v = np.concatenate([d[s][sel] for s in d])
+            if np.any(np.abs(v[np.isfinite(v)]) > half):
+                return True
+        return False
 
     def _redraw(self):
         """Draw everything once; later calls only move the current skeletons and the bars."""
         from .plot import cascade, overlay
-        from .plot.cascade import changes
+        from .plot.cascade import set_limits
         from .plot.skeleton import N_SEGMENTS, check_view, segments
 
         status = getattr(self, "_status", "ok")
         note = "" if status in SOLVED else f"  [{status}: showing the last standing posture]"
-        title = f"insole: {self.insole}{note}"
+        if hasattr(self, "_scale") and self._off_scale():
+            note += "  [bars run off the axes: rescale]"
+        title = f"baseline: {'the model without the preset' if self.preset else 'the model'}; " \
+                f"now: {self._describe()}; insole: {self.insole}{note}"
         if not hasattr(self, "_moving"):
             for ax, view in zip(self.axes, self.views):
                 overlay(self.baseline, self.result, view=view, ax=ax, exaggerate=self.exaggerate,
-                        labels=("baseline", "now"), threshold_mm=float("inf"))
-                if ax is not self.axes[0]:
-                    ax.get_legend().remove()
+                        labels=("baseline", "now"), threshold_mm=float("inf"), legend=False)
+            self.figure.legend(*self.axes[0].get_legend_handles_labels(), loc="outside lower left",
+                               ncols=2, fontsize=8)
             cascade(self.baseline, self.result, ax=self.axes[-1])
             # the skeletons' second set of segments is the current posture
             self._moving = [[a for a in ax.lines if a.get_gid() == "chainsim.segment"][N_SEGMENTS:]
                             for ax in self.axes[:-1]]
-            self._bars = [p for p in self.axes[-1].patches if p.get_gid() == "chainsim.bar"]
+            self._bars = self.axes[-1].chainsim_bars
+            self._scale = self._fit_scale()
+            set_limits(self.axes[-1], self._scale)
             self._suptitle = self.figure.suptitle(title, fontsize=9)
-            self.figure.subplots_adjust(left=0.06, right=0.98, bottom=0.12, top=0.88, wspace=0.45)
-            pos = self.axes[-1].get_position()           # room for the cascade's labels
-            self.axes[-1].set_position([pos.x0 + 0.12, pos.y0, pos.width - 0.12, pos.height])
+            self.figure.canvas.draw()                 # lay out once, then hold the positions
+            self.figure.set_layout_engine("none")
             return
         a, b = self.baseline.points(), self.result.points()
         shown = {k: a[k] + self.exaggerate * (b[k] - a[k]) for k in a}
@@ -194,16 +256,22 @@ class Explorer:
             i, j = check_view(view)
             for ln, (_, p, q) in zip(lines, segs):
                 ln.set_data([p[i], q[i]], [p[j], q[j]])
-        d = changes(self.baseline, self.result)
+        d = self._changes()
         values = [v for series in ("left", "right", "pelvis/spine") for v in d[series]
                   if np.isfinite(v)]
         for bar, v in zip(self._bars, values):
             bar.set_width(v)
-        ax = self.axes[-1]
-        lo, hi = min(0.0, *values), max(0.0, *values)
-        pad = 0.08 * (hi - lo) or 0.1
-        ax.set_xlim(lo - pad, hi + pad)
         self._suptitle.set_text(title)
+
+    def _describe(self) -> str:
+        """The preset and the sliders moved from it, short: ``both=flat_foot, pronation 8``."""
+        side0 = "left" if self.side == "both" else self.side
+        parts = [self.preset] if self.preset else []
+        for k, v in self.values.items():
+            start = self.base_model[f"{'left' if k in LEFT_ONLY else side0}.{k}"]
+            if abs(v - start) > 1e-9:
+                parts.append(f"{_SLIDERS[k][0].split(' (')[0]} {v:g}")
+        return ", ".join(parts) or "as the baseline"
 
     def png(self) -> bytes:
         """The figure rendered (Agg) and encoded as PNG, fast (low compression)."""
@@ -250,6 +318,8 @@ class Explorer:
                                         layout=w.Layout(width="420px"))
         controls["insole"] = w.Dropdown(options=[NO_INSOLE, *CATALOGUE], value=self.insole,
                                         description="insole", style={"description_width": "150px"})
+        rescale = w.Button(description="rescale", tooltip="fit the cascade's axes to the bars")
+        rescale.on_click(lambda _: self.rescale())
 
         def changed(change):
             if self._quiet:
@@ -270,9 +340,10 @@ class Explorer:
             self._image = None
             view = canvas
         else:                                        # a PNG in an image widget: no flicker
-            self._image = w.Image(format="png")
+            self._image = w.Image(format="png", layout=w.Layout(width="100%", max_width="1100px"))
             view = self._image
-        self._box = w.VBox([w.HBox([w.VBox(list(controls.values()))]), view])
+        self._rescale_button = rescale
+        self._box = w.VBox([w.HBox([w.VBox(list(controls.values())), rescale]), view])
         self._show()
 
     def _ipython_display_(self):

@@ -118,7 +118,10 @@ def test_overlay_takes_a_comparison(neutral, flat):
 
 def test_cascade_one_bar_per_side_and_level(neutral, flat):
     ax = plot.cascade(neutral, flat)
-    bars = gid(ax, "bar")
+    bars = gid(ax, "bar") + gid(ax.chainsim_mm_ax, "bar")       # degrees below, millimetres on top
+    assert bars and sorted(map(id, bars)) == sorted(map(id, ax.chainsim_bars))
+    assert {b.get_gid() for b in gid(ax.chainsim_mm_ax, "bar")} == {"chainsim.bar"}
+    assert len(gid(ax.chainsim_mm_ax, "bar")) == 2                # navicular drop, both sides
     n_side = sum("." not in k for _, _, k in CASCADE)
     assert len(bars) == 2 * n_side + (len(CASCADE) - n_side)
     assert [t.get_text() for t in ax.get_yticklabels()] == [lab for _, lab, _ in CASCADE]
@@ -134,11 +137,11 @@ def test_cascade_several_results_and_refusals(neutral, flat):
     base = cs.apply_presets(cs.Model(), "both=flat_foot")
     many = {n: cs.solve(cs.with_insoles(base, [f"both={n}"])) for n in ("medium_arch", "motion_control")}
     ax = plot.cascade(flat, many, side="right")
-    assert len(gid(ax, "bar")) == 2 * len(CASCADE)
+    assert len(ax.chainsim_bars) == 2 * len(CASCADE)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(many)
     assert "right" in ax.get_title()
     ax = plot.cascade(cs.compare(neutral, flat), side="left")
-    assert len(gid(ax, "bar")) == len(CASCADE)        # left side rows + global rows
+    assert len(ax.chainsim_bars) == len(CASCADE)      # left side rows + global rows
     with pytest.raises(TypeError, match="baseline and a changed"):
         plot.cascade(neutral)
     with pytest.raises(TypeError, match="static result"):

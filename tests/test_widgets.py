@@ -68,11 +68,46 @@ def test_leg_length_is_left_only_and_side_choice():
     assert r["pelvis.obliquity_deg"] < 0                # the short left side drops
 
 
-def test_preset_baseline_and_bad_input():
+def test_preset_is_the_start_and_the_neutral_model_the_baseline():
     ex = Explorer(preset="both=flat_foot")
     flat = cs.apply_presets(cs.Model(), "both=flat_foot")
-    assert ex.baseline["left.navicular_drop_mm"] == cs.solve(flat)["left.navicular_drop_mm"]
+    # the baseline is the model without the preset: the cascade shows the preset from the start
+    assert ex.baseline["left.navicular_drop_mm"] == cs.solve()["left.navicular_drop_mm"]
+    assert ex.result["left.navicular_drop_mm"] == cs.solve(flat)["left.navicular_drop_mm"]
+    d = changes(ex.baseline, ex.result)
+    want = [v for s in ("left", "right", "pelvis/spine") for v in d[s] if np.isfinite(v)]
+    assert [bar.get_width() for bar in ex._bars] == pytest.approx(want)
+    assert max(abs(v) for v in want) > 1                          # not an empty cascade
     assert ex.values["arch_stiffness_n_per_mm"] == pytest.approx(flat["left.arch_stiffness_n_per_mm"])
+    assert "flat_foot" in ex._suptitle.get_text()
+
+
+def test_sliders_cover_the_parameter_ranges():
+    for k, (_, lo, hi, _) in CONTROLS.items():
+        p = cs.PARAMS[f"left.{k}"]
+        assert (lo, hi) == (p.low, p.high)
+
+
+def test_axis_limits_held_across_moves_until_rescale(ex):
+    ax = ex.axes[-1]
+    before = ax.get_xlim(), ax.chainsim_mm_ax.get_xlim()
+    for v in (2.0, 8.0, 15.0):
+        ex.set(pronation_deg=v)
+        assert (ax.get_xlim(), ax.chainsim_mm_ax.get_xlim()) == before      # no rescaling
+    assert "rescale" in ex._suptitle.get_text()                 # a bar runs off: say so
+    deg, mm = ex.rescale()
+    assert ax.get_xlim() == pytest.approx((-deg, deg)) and deg > before[0][1]
+    assert "rescale" not in ex._suptitle.get_text()
+    ex._rescale_button.click()                                  # the button does the same
+    assert ax.get_xlim() == pytest.approx((-deg, deg))
+
+
+def test_figure_is_150_dpi(ex):
+    assert ex.figure.dpi >= 150
+
+
+def test_bad_input():
+    ex = Explorer()
     with pytest.raises(KeyError, match="no control"):
         ex.set(arch_height=3)
     with pytest.raises(KeyError, match="no insole"):

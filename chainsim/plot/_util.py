@@ -4,18 +4,40 @@ from __future__ import annotations
 
 #: ``gid`` given to the artists each helper draws, so tests and users can find them.
 GID = "chainsim."
+#: Resolution of the figures the helpers make (their own dpi, and so ``savefig``'s default).
+DPI = 150
+
+
+def new_figure(figsize, **kw):
+    """A pyplot figure at :data:`DPI` with constrained layout."""
+    import matplotlib.pyplot as plt
+
+    kw.setdefault("layout", "constrained")
+    return plt.figure(figsize=figsize, dpi=DPI, **kw)
 
 
 def new_ax(ax=None, figsize=(4, 4), projection=None):
     """``ax`` itself, or the axes of a new figure."""
-    import matplotlib.pyplot as plt
-
     if ax is not None:
         if projection == "3d" and getattr(ax, "name", "") != "3d":
             raise ValueError("a 3-D view needs 3-D axes: fig.add_subplot(projection='3d')")
         return ax
-    fig = plt.figure(figsize=figsize, layout="constrained")
-    return fig.add_subplot(projection=projection)
+    return new_figure(figsize).add_subplot(projection=projection)
+
+
+def legend_outside(ax, handles=None, labels=None, where="right", **kw):
+    """A legend beside the axes (``"right"``) or under them (``"below"``), off the drawing."""
+    kw.setdefault("fontsize", 8)
+    if where == "right":
+        kw.update(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    else:                  # under the tick labels and the axis label: a fixed 44 points down
+        from matplotlib.transforms import ScaledTranslation
+
+        shift = ScaledTranslation(0, -44 / 72, ax.figure.dpi_scale_trans)
+        kw.update(loc="upper center", bbox_to_anchor=(0.5, 0.0), borderaxespad=0.0,
+                  bbox_transform=ax.transAxes + shift)
+    args = () if handles is None else (handles, labels)
+    return ax.legend(*args, **kw)
 
 
 def kind(obj) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._util import GID, dataset, kind, new_ax
+from ._util import GID, dataset, kind, legend_outside, new_ax
 
 #: The forces of an impact from the ground up: (label, variable; ``{s}`` is the side).
 FORCES = (("ground", "{s}.grf_bw"), ("ankle", "{s}.ankle_force_bw"), ("knee", "{s}.knee_force_bw"),
@@ -81,7 +81,7 @@ def impact_series(result, side="left", ax=None, arch=False, forces=FORCES, index
     present = [(lab, key) for lab, key in keys if key in ds.data_vars]
     if not present:
         raise KeyError(f"impact_series: none of {', '.join(k for _, k in keys)} is in the dataset")
-    ax = new_ax(ax, figsize=(6, 3.4))
+    ax = new_ax(ax, figsize=(8, 4))
     t_ms = ds["time"].values * 1e3
     for lab, key in present:
         (ln,) = ax.plot(t_ms, ds[key].values, label=lab, lw=1.5)
@@ -113,5 +113,8 @@ def impact_series(result, side="left", ax=None, arch=False, forces=FORCES, index
         ax.chainsim_arch_ax = tw
         handles.append(ln)
         labels.append("arch deflection")
-    ax.legend(handles, labels, fontsize=7, loc="best", ncols=2 if len(labels) > 4 else 1)
+    # beside the axes (or beyond the arch deflection's axis), off the curves
+    twin = arch and key in ds.data_vars
+    legend_outside(ax, handles, labels, where="below" if twin else "right",
+                   ncols=min(len(labels), 6) if twin else 1)
     return ax

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._util import GID, new_ax, static
+from ._util import GID, legend_outside, new_ax, static
 
 #: The bars: (label, output) from the ground up.
 LOADS = (("ground", "{s}.grf_bw"), ("ankle", "{s}.ankle_force_bw"), ("knee", "{s}.knee_force_bw"),
@@ -43,8 +43,8 @@ def joint_loads(results, ax=None, labels=None):
         named = {"": results}
     for r in named.values():
         static(r, "joint_loads")
-    ax = new_ax(ax, figsize=(6, 3.2))
-    groups = [(f"{lab}\n{s[0].upper()}", key.format(s=s)) for s in ("left", "right") for lab, key in LOADS]
+    ax = new_ax(ax, figsize=(8, 4))
+    groups = [(f"{lab}\n{s}", key.format(s=s)) for s in ("left", "right") for lab, key in LOADS]
     groups.append(("L5/S1", "lumbar.l5s1_force_bw"))
     x = np.arange(len(groups), dtype=float)
     w = 0.8 / len(named)
@@ -59,7 +59,5 @@ def joint_loads(results, ax=None, labels=None):
     ax.set_ylabel("net force (BW)")
     ax.set_title("joint loads")
     if len(named) > 1 or "" not in named:
-        top = max(r[key] for r in named.values() for _, key in groups)
-        ax.set_ylim(0, 1.3 * top)                      # headroom for the legend
-        ax.legend(fontsize=8, ncols=min(len(named), 3), loc="upper center")
+        legend_outside(ax, where="right")
     return ax

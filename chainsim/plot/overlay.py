@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._util import GID, new_ax, static
+from ._util import GID, legend_outside, new_ax, static
 from .skeleton import check_view, draw_chain, finish_axes
 
 #: The landmarks whose displacement :func:`overlay` highlights.
@@ -38,9 +38,10 @@ def overlay(base, changed=None, view="frontal", ax=None, labels=("baseline", "al
         millimetres are invisible on a 1.7 m figure at 1.
     threshold_mm : float
         Landmarks that moved more than this (true distance, not exaggerated) get a circle
-        whose size grows with the distance; the one that moved most is labelled.
+        whose size grows with the distance; the one that moved most is named above the
+        drawing (2-D views).
     legend : bool
-        Draw the legend on ``ax`` (turn off for narrow panels and use ``fig.legend``).
+        Draw the legend under ``ax`` (turn off for panels side by side and use ``fig.legend``).
 
     Returns
     -------
@@ -68,7 +69,7 @@ def overlay(base, changed=None, view="frontal", ax=None, labels=("baseline", "al
     idx = check_view(view)
     if exaggerate <= 0:
         raise ValueError(f"exaggerate = {exaggerate}; it must be positive")
-    ax = new_ax(ax, figsize=(3.4, 5), projection="3d" if view == "3d" else None)
+    ax = new_ax(ax, figsize=(3.6, 6) if view != "3d" else (6, 6), projection="3d" if view == "3d" else None)
     a, b = base.points(), changed.points()
     shown = {k: a[k] + exaggerate * (b[k] - a[k]) for k in a}
     draw_chain(ax, a, view, color=colors[0], label=labels[0], lw=2.4, alpha=0.8)
@@ -83,10 +84,14 @@ def overlay(base, changed=None, view="frontal", ax=None, labels=("baseline", "al
     if moved and view != "3d":
         k, dist = next(iter(moved.items()))
         p = shown[k]
-        t = ax.annotate(f"{k.replace('.', ' ')}: {dist:.1f} mm", (p[idx[0]], p[idx[1]]),
-                        xytext=(8, 8), textcoords="offset points", fontsize=7, color=colors[1])
+        # named above the drawing, under the title, not over the figure
+        t = ax.annotate(f"moved most:\n{k.replace('.', ' ')} {dist:.1f} mm", (0.5, 1.0),
+                        xycoords="axes fraction", xytext=(0, 3), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=7, color=colors[1])
         t.set_gid(GID + "moved_label")
     finish_axes(ax, view, {**a, **{k + "'": v for k, v in shown.items()}})
+    if moved and view != "3d":
+        ax.set_title(ax.get_title(), pad=24)
     if legend:
-        ax.legend(loc="best", fontsize=7)
+        legend_outside(ax, where="below", fontsize=7)
     return ax

@@ -127,17 +127,32 @@ def draw_arrow(ax, view: str, tail, vector, color, gid: str, lw=1.8):
 def finish_axes(ax, view, points):
     """Limits, aspect and axis labels of a ``view`` once its ``points`` (name -> xyz) are drawn."""
     if view == "3d":
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+
         p = np.array(list(points.values()))
         lo, hi = p.min(0), p.max(0)
         mid = (lo + hi) / 2
-        half = np.maximum((hi - lo) / 2 + 0.04, [0.2, 0.2, 0.0])
+        half = np.maximum((hi - lo) / 2 + 0.05, [0.25, 0.25, 0.0])
+        floor = lo[2]
         for i, setter in enumerate((ax.set_xlim, ax.set_ylim, ax.set_zlim)):
             setter(mid[i] - half[i], mid[i] + half[i])
-        ax.set_box_aspect(tuple(half))              # equal scales on the three axes
-        ax.view_init(elev=12, azim=-60)
-        ax.set_xlabel("x (m)")
-        ax.set_ylabel("y (m)")
-        ax.set_zlabel("z (m)")
+        ax.set_zlim(floor, mid[2] + half[2])
+        ax.set_box_aspect((half[0], half[1], (mid[2] + half[2] - floor) / 2),   # equal scales
+                          zoom=0.82)
+        # the ground: a translucent floor under the feet
+        gx, gy = np.meshgrid([mid[0] - half[0], mid[0] + half[0]], [mid[1] - half[1], mid[1] + half[1]])
+        g = ax.plot_surface(gx, gy, np.full_like(gx, floor), color="0.75", alpha=0.35,
+                            shade=False, zorder=0)
+        g.set_gid(GID + "ground")
+        ax.view_init(elev=14, azim=28)          # from the front, a little to the subject's left
+        mm = FuncFormatter(lambda v, _: f"{v * 1e3:.0f}")
+        for axis, n in ((ax.xaxis, 3), (ax.yaxis, 3), (ax.zaxis, 5)):
+            axis.set_major_locator(MaxNLocator(n, steps=[1, 2, 5, 10]))
+            axis.set_major_formatter(mm)
+        ax.tick_params(labelsize=7, pad=0)
+        ax.set_xlabel("x (mm, anterior +)", fontsize=8, labelpad=2)
+        ax.set_ylabel("y (mm, left +)", fontsize=8, labelpad=2)
+        ax.set_zlabel("z (mm, up)", fontsize=8, labelpad=2)
     else:
         from matplotlib.ticker import MaxNLocator
 
@@ -190,7 +205,7 @@ def skeleton(result, view="frontal", ax=None, color="k", label=None, grf=True, l
     """
     result = static(result, "skeleton")
     check_view(view)
-    ax = new_ax(ax, figsize=(3, 5) if view != "3d" else (5, 5), projection="3d" if view == "3d" else None)
+    ax = new_ax(ax, figsize=(3.4, 6) if view != "3d" else (4.6, 6.4), projection="3d" if view == "3d" else None)
     pts = result.points()
     draw_chain(ax, pts, view, color=color, label=label, **line_kw)
     if view != "3d":
@@ -232,11 +247,13 @@ def skeleton_views(result, views=("frontal", "sagittal", "3d"), fig=None, **kw):
     >>> import chainsim as cs
     >>> fig = skeleton_views(cs.solve(), loads=True)
     """
-    import matplotlib.pyplot as plt
+    from ._util import new_figure
 
     static(result, "skeleton_views")
-    fig = fig or plt.figure(figsize=(3.2 * len(views), 5), layout="constrained")
+    widths = [1.5 if v == "3d" else 1.0 for v in views]      # the 3-D box needs the room
+    fig = fig or new_figure((2.8 * sum(widths), 6.4))
+    gs = fig.add_gridspec(1, len(views), width_ratios=widths)
     for n, v in enumerate(views):
-        ax = fig.add_subplot(1, len(views), n + 1, projection="3d" if v == "3d" else None)
+        ax = fig.add_subplot(gs[0, n], projection="3d" if v == "3d" else None)
         skeleton(result, view=v, ax=ax, **kw)
     return fig

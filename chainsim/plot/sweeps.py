@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._util import GID, dataset, kind, label, new_ax, variable
+from ._util import GID, dataset, kind, label, legend_outside, new_ax, variable
 
 _BOOK = ("status", "iterations", "residual")
 
@@ -80,12 +80,12 @@ def heatmap(ds, output, x=None, y=None, ax=None, contour=False, levels=12, sel=N
         raise ValueError(f"heatmap: x and y must be the axes {dims}; got x={x!r}, y={y!r}")
     da = da.transpose(y, x)
     xv, yv = da[x].values, da[y].values
-    ax = new_ax(ax, figsize=(5, 3.8))
+    ax = new_ax(ax, figsize=(6.4, 4.6))
     units = da.attrs.get("units")
     if contour:
         art = ax.contourf(xv, yv, da.values, levels=levels, cmap=cmap)
         cl = ax.contour(xv, yv, da.values, levels=art.levels, colors="k", linewidths=0.4)
-        ax.clabel(cl, fontsize=6, fmt="%.3g")
+        cl.set_gid(GID + "contour")      # its levels are marked on the colour bar, not over the map
     else:
         art = ax.pcolormesh(xv, yv, da.values, cmap=cmap, shading="nearest")
     art.set_gid(GID + "field")
@@ -94,13 +94,15 @@ def heatmap(ds, output, x=None, y=None, ax=None, contour=False, levels=12, sel=N
         yy, xx = np.nonzero(bad)
         m = ax.scatter(xv[xx], yv[yy], marker="x", c="k", s=12, label="not solved")
         m.set_gid(GID + "failed")
-        ax.legend(loc="upper right", fontsize=7)
+        legend_outside(ax, where="below", fontsize=7)
     ax.set_xlabel(label(x))
     ax.set_ylabel(label(y))
     ax.set_title(label(output, units))
     if colorbar:
         cb = ax.figure.colorbar(art, ax=ax)
         cb.set_label(label(output, units))
+        if contour:
+            cb.add_lines(cl)
         ax.chainsim_colorbar = cb
     return ax
 
@@ -141,7 +143,7 @@ def lines(ds, output, x=None, ax=None, hue=None, sel=None):
     x = x or (dims[0] if hue != dims[0] else dims[-1])
     if x not in dims:
         raise ValueError(f"lines: x = {x!r} is not an axis of {output!r} ({', '.join(dims)})")
-    ax = new_ax(ax, figsize=(5, 3.5))
+    ax = new_ax(ax, figsize=(7, 4.2))
     units = da.attrs.get("units")
     if da.ndim == 1:
         (ln,) = ax.plot(da[x].values, da.values, marker=".")
@@ -152,7 +154,7 @@ def lines(ds, output, x=None, ax=None, hue=None, sel=None):
         for v, row in zip(da[hue].values, da.values):
             (ln,) = ax.plot(da[x].values, row, marker=".", label=f"{v:.3g}")
             ln.set_gid(GID + "line")
-        ax.legend(title=label(hue), fontsize=7, title_fontsize=7)
+        legend_outside(ax, title=label(hue), fontsize=7, title_fontsize=7)
     ax.set_xlabel(label(x))
     ax.set_ylabel(label(output, units))
     ax.grid(alpha=0.3)
@@ -202,7 +204,7 @@ def sobol_bars(si, output=None, ax=None):
     order = np.argsort(-np.nan_to_num(s["ST"].values))
     params = [str(p) for p in s["parameter"].values[order]]
     y = np.arange(len(params), dtype=float)[::-1]
-    ax = new_ax(ax, figsize=(5, 0.6 + 0.45 * len(params)))
+    ax = new_ax(ax, figsize=(7, 1.2 + 0.5 * len(params)))
     for k, (var, col) in enumerate((("S1", "tab:blue"), ("ST", "tab:orange"))):
         v, c = s[var].values[order], s[f"{var}_conf"].values[order]
         bars = ax.barh(y + (0.2 if k == 0 else -0.2), v, height=0.38, xerr=c, color=col,
@@ -213,7 +215,7 @@ def sobol_bars(si, output=None, ax=None):
     ax.set_xlim(0, max(1.0, float(np.nanmax(s["ST"].values + s["ST_conf"].values))))
     ax.set_xlabel("Sobol' index")
     ax.set_title(f"{label(output)}: {int(si.attrs.get('n', 0))} base samples", fontsize=9)
-    ax.legend(fontsize=7, loc="lower right")
+    legend_outside(ax, fontsize=7)
     return ax
 
 
@@ -248,19 +250,16 @@ def tornado_bars(tn, output, ax=None):
     params = [str(p) for p in tn["parameter"].values[order]]
     vals = tn["value"].values[order]
     y = np.arange(len(params), dtype=float)
-    ax = new_ax(ax, figsize=(5, 0.6 + 0.45 * len(params)))
+    ax = new_ax(ax, figsize=(7, 1.2 + 0.5 * len(params)))
     for end, d, col in (("low", lo[order], "tab:blue"), ("high", hi[order], "tab:red")):
         bars = ax.barh(y, d, left=base, height=0.6, color=col, alpha=0.8, label=f"{end} end")
         for b in bars:
             b.set_gid(GID + end)
-    for k in range(len(params)):
-        ax.annotate(f"{vals[k, 0]:.3g}", (base + lo[order][k], y[k]), fontsize=6, ha="center",
-                    va="center", xytext=(0, -9), textcoords="offset points")
-        ax.annotate(f"{vals[k, 1]:.3g}", (base + hi[order][k], y[k]), fontsize=6, ha="center",
-                    va="center", xytext=(0, -9), textcoords="offset points")
     ax.axvline(base, color="k", lw=0.8)
-    ax.set_yticks(y, [label(p) for p in params], fontsize=8)
+    # the ends of each parameter's range go in its tick label, not over the bars
+    ax.set_yticks(y, [f"{label(p)}\n{vals[k, 0]:.3g} to {vals[k, 1]:.3g}"
+                      for k, p in enumerate(params)], fontsize=8)
     ax.set_xlabel(label(output, var.attrs.get("units")))
     ax.set_title(f"one at a time around the baseline ({base:.3g})", fontsize=9)
-    ax.legend(fontsize=7)
+    legend_outside(ax, fontsize=7)
     return ax
