@@ -120,7 +120,8 @@ class Explorer:
     @staticmethod
     def _solve(model) -> StaticResult:
         # the compiled batch kernel, one point on one thread (no start-up of a thread pool)
-        return solve_batch([model], threads=1, chunk=1).result(0)
+        return solve_batch([model], threads=1, chunk=1, keep_theta=True,
+                           keep_state=True).result(0)
 
     def set(self, insole: str | None = None, **values) -> StaticResult:
         """Change sliders by name (``pronation_deg=8``) and/or the insole; solve and redraw.
