@@ -239,6 +239,9 @@ class Explorer:
         return self._box
 
     def _build(self):
+        from ._extras import require
+
+        require("jupyter", "ipywidgets", "IPython", what="the explorer's widgets (chainsim.widgets)")
         import ipywidgets as w
 
         self._quiet = False
