@@ -24,7 +24,6 @@ def main(argv: list[str] | None = None) -> int:
     import chainsim as cs
     from chainsim.core.jit import CACHE
 
-    print(f"import chainsim          {time.perf_counter() - t0:6.1f} s", flush=True)
     models = [cs.Model(), cs.Model(both__wedge_deg=5.0)]
     steps = (("statics (solve)", lambda: cs.solve()),
              ("batch (solve_batch)", lambda: cs.solve_batch(models)),
