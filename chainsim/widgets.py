@@ -241,7 +241,7 @@ class Explorer:
     def _build(self):
         from ._extras import require
 
-        require("jupyter", "ipywidgets", "IPython", what="the explorer's widgets (chainsim.widgets)")
+        require("jupyter", "ipywidgets", "IPython", what="the explorer's sliders")
         import ipywidgets as w
 
         self._quiet = False
