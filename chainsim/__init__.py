@@ -4,7 +4,14 @@
 >>> r = cs.solve(cs.Model(both__wedge_deg=10))
 >>> r["left.tibial_rotation_deg"] > cs.solve()["left.tibial_rotation_deg"]
 True
+
+The core (solve, impact, figures, command line) needs numpy, scipy, numba and matplotlib; the
+sweeps, the Jupyter explorer and the sympy derivation are extras (``pip install
+'chainsim[sweep]'``, ``[jupyter]``, ``[symbolic]``), named by the ImportError where missing.
 """
+
+#: The version (a literal: the build reads it without importing the package).
+__version__ = "0.1.0"
 
 from .compare import compare
 from .conditions import CONDITIONS, apply_presets
@@ -19,7 +26,6 @@ from .statics import BatchResult, StaticResult, solve, solve_batch, solve_column
 from .dynamics import impact, impact_batch
 from . import sweep  # parameter sweeps (their heavy dependencies load on first use)
 
-__version__ = "0.1.0"
 __all__ = ["Model", "solve", "solve_batch", "solve_columns", "StaticResult", "BatchResult",
            "ParameterError", "PARAMS", "OUTPUTS", "sweep", "CONDITIONS", "apply_presets",
            "Insole", "INSOLES", "with_insoles", "compare", "design_insole", "impact",

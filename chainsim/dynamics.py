@@ -381,6 +381,9 @@ def _run(cols: dict, o: dict, threads=None, keep_states=False):
 
 
 def _dataset(t, series, scalars, status, o, batch: bool, errors):
+    from ._extras import require
+
+    require("sweep", "xarray", what="an impact's dataset (its time series as an xarray.Dataset)")
     import xarray as xr
 
     dims = ("impact", "time") if batch else ("time",)
@@ -410,6 +413,28 @@ def _dataset(t, series, scalars, status, o, batch: bool, errors):
                       attrs=attrs)
 
 
+@dataclass(frozen=True)
+class _Lazy:
+    """An impact's (or a batch's) arrays, made an xarray Dataset on first access only: xarray
+    (and pandas) are not needed to simulate, read the scalars or the series."""
+
+    args: tuple
+
+    def series(self, key):
+        """The time series ``key`` (or ``"time"``) of one impact; None if there is none."""
+        t, series, *_ = self.args
+        return t if key == "time" else series[key][0] if key in series else None
+
+    def build(self):
+        return _dataset(*self.args)
+
+
+def _dataset_of(result):
+    if isinstance(result._data, _Lazy):
+        result._data = result._data.build()
+    return result._data
+
+
 @dataclass
 class ImpactResult:
     """One impact: time series (``dataset``) and scalars (``scalars``, also dataset attrs).
@@ -435,7 +460,7 @@ class ImpactResult:
         not to be trusted unless the status is ``ok``).
     """
 
-    dataset: object
+    _data: object = field(repr=False)            # the dataset, or how to build it
     scalars: dict
     options: dict
     states: np.ndarray = field(repr=False)
@@ -447,12 +472,25 @@ class ImpactResult:
     def status(self) -> str:
         return self.scalars["status"]
 
+    @property
+    def dataset(self):
+        """The time series as an ``xarray.Dataset``, built on first access (xarray: ``pip
+        install 'chainsim[sweep]'``)."""
+        return _dataset_of(self)
+
     def to_xarray(self):
         """The time series and scalars as an ``xarray.Dataset``."""
         return self.dataset
 
     def __getitem__(self, key):
-        return self.scalars[key] if key in self.scalars else self.dataset[key].values
+        if key in self.scalars:
+            return self.scalars[key]
+        if isinstance(self._data, _Lazy):
+            x = self._data.series(key)
+            if x is None:
+                raise KeyError(f"{key!r}: neither a scalar nor a time series of the impact")
+            return x
+        return self.dataset[key].values
 
     def points(self, i: int) -> dict:
         """World positions (m) of the skeleton's points at recorded time ``i``.
@@ -472,11 +510,17 @@ class ImpactBatch:
     (NaN where an impact's status is not ``ok``), ``errors`` and ``computed`` (arrays, as in
     :class:`ImpactResult`)."""
 
-    dataset: object
+    _data: object = field(repr=False)            # the dataset, or how to build it
     scalars: dict
     options: dict
     errors: dict = field(default_factory=dict, repr=False)
     computed: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def dataset(self):
+        """The time series as an ``xarray.Dataset`` (``impact``, ``time``), built on first
+        access (xarray: ``pip install 'chainsim[sweep]'``)."""
+        return _dataset_of(self)
 
     def to_xarray(self):
         return self.dataset
@@ -517,7 +561,7 @@ def impact(model: Model | None = None, preset: str = "running_heel_strike", **op
                                                              keep_states=True)
     sc = {k: float(v[0]) for k, v in scalars.items()}
     sc["status"] = str(status[0])
-    return ImpactResult(_dataset(t, series, scalars, status, o, False, errors), sc, o, qrec[0],
+    return ImpactResult(_Lazy((t, series, scalars, status, o, False, errors)), sc, o, qrec[0],
                         model, {k: float(v[0]) for k, v in errors.items()},
                         {k: float(v[0]) for k, v in computed.items()})
 
@@ -544,7 +588,7 @@ def impact_batch(models: Sequence[Model] | Mapping, preset: str = "running_heel_
     t, series, scalars, status, _, computed, errors = _run(cols, o, threads=threads)
     sc = dict(scalars)
     sc["status"] = status
-    return ImpactBatch(_dataset(t, series, scalars, status, o, True, errors), sc, o, errors,
+    return ImpactBatch(_Lazy((t, series, scalars, status, o, True, errors)), sc, o, errors,
                        computed)
 
 

@@ -15,11 +15,15 @@ Examples
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
 import tomli_w
+
+try:
+    import tomllib
+except ModuleNotFoundError:          # Python 3.10
+    import tomli as tomllib
 
 from .arguments import (check_choice, check_instance, check_mapping, check_text,
                         check_texts)

@@ -308,6 +308,9 @@ class Explorer:
         return self._box
 
     def _build(self):
+        from ._extras import require
+
+        require("jupyter", "ipywidgets", "IPython", what="the explorer's sliders")
         import ipywidgets as w
 
         self._quiet = False

@@ -20,8 +20,13 @@ import argparse
 import os
 import sys
 import textwrap
-import tomllib
 
+try:
+    import tomllib
+except ModuleNotFoundError:          # Python 3.10
+    import tomli as tomllib
+
+from .._extras import MissingExtra, missing_extra
 from ..params import ParameterError
 from . import impact, statics, sweep
 from .common import check_out_path, int_option, threads_option
@@ -117,8 +122,13 @@ def main(argv=None) -> int:
         return rc
     except BrokenPipeError:
         return _stdout_closed()
-    except (ParameterError, StoreError) as e:
+    except (ParameterError, StoreError, MissingExtra) as e:
         return _refuse(e)
+    except ModuleNotFoundError as e:          # an optional dependency: name the extra
+        extra = missing_extra(e)
+        if extra is None:
+            raise
+        return _refuse(extra)
     except tomllib.TOMLDecodeError as e:
         return _refuse(f"TOML syntax error: {e}")
     except UnicodeDecodeError as e:

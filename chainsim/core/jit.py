@@ -7,6 +7,10 @@ Environment variables (read once, at import):
 ``CHAINSIM_FASTMATH``   ``1`` lets LLVM reorder floating-point arithmetic (default off, see
                         ``FASTMATH``).
 
+While numba compiles chainsim's kernels (a fresh install's first solve or impact: about a
+minute), a line on stderr says so, and another how long it took; only when stderr is a terminal
+or in Jupyter, and never when the kernels load from the cache (see ``_CompileNotice``).
+
 numba invalidates a cached function when its own file changes, not when a function it calls
 changes in another file; so the cache of the compiled core is dropped as a whole whenever any
 of its source files differs from the last run (see ``_LAYERS``), wherever numba keeps it: next
@@ -18,10 +22,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import numba as nb
+from numba.core import event as _event
 
 CACHE = os.environ.get("CHAINSIM_CACHE", "1") != "0"
 #: ``CHAINSIM_FASTMATH=1``: LLVM may reassociate sums (and so vectorise the dot products of
@@ -113,6 +120,69 @@ def _drop_stale_cache() -> None:
 
 if CACHE:
     _drop_stale_cache()
+
+
+class _CompileNotice(_event.Listener):
+    """Says on stderr that chainsim's kernels compile, and then how long it took.
+
+    numba broadcasts a ``numba:compile`` event around each real compilation only (not when a
+    kernel loads from the cache), so a warm process prints nothing.  A solve compiles one
+    entry kernel, an impact a few in a row: the compilations of one call are told as one
+    (a new notice only after a pause), and "done" is said once they have taken a while.
+    """
+
+    PAUSE_S = 0.5        # a compilation starting later than this after the last: a new notice
+    DONE_S = 2.0         # "done" once compiling has taken this long (short helpers are silent)
+
+    def __init__(self):
+        self.depth = 0
+        self.since = None        # when the notice was printed (None: not printed, or done)
+        self.last_end = -1e300
+
+    @staticmethod
+    def _ours(event) -> bool:
+        d = (event.data or {}).get("dispatcher")
+        return getattr(getattr(d, "py_func", None), "__module__", "").startswith("chainsim.")
+
+    @staticmethod
+    def _wanted() -> bool:
+        try:
+            return sys.stderr.isatty() or "ipykernel" in sys.modules
+        except Exception:        # no stderr, a closed one
+            return False
+
+    @staticmethod
+    def _say(text: str) -> None:
+        try:
+            print(text, file=sys.stderr, flush=True)
+        except Exception:
+            pass
+
+    def on_start(self, event):
+        if self.depth == 0 and not self._ours(event):
+            return                           # someone else's numba function
+        self.depth += 1
+        if self.depth > 1:
+            return
+        now = time.perf_counter()
+        if (self.since is None or now - self.last_end > self.PAUSE_S) and self._wanted():
+            when = "first run only" if CACHE else "CHAINSIM_CACHE=0: every run"
+            self._say(f"compiling chainsim's kernels ({when}, about a minute) ...")
+            self.since = now
+
+    def on_end(self, event):
+        if self.depth == 0:
+            return
+        self.depth -= 1
+        if self.depth > 0:
+            return
+        self.last_end = now = time.perf_counter()
+        if self.since is not None and now - self.since >= self.DONE_S:
+            self._say(f"done in {now - self.since:.0f} s")
+            self.since = None
+
+
+_event.register("numba:compile", _CompileNotice())
 
 _OPTIONS = dict(cache=CACHE, nogil=True, fastmath=FASTMATH, error_model="numpy")
 #: Decorator for serial kernels: they work in arrays they are given and neither allocate nor

@@ -14,6 +14,7 @@ xarray, zarr, dask and SALib are imported on first use, so ``import chainsim`` s
 
 from importlib import import_module
 
+from .._extras import require
 from .spec import (PARAM_PREFIX, SensitivitySpec, SpecError, SweepSpec, grid, load_sensitivity,
                    load_spec, param_name, sample)
 
@@ -25,10 +26,15 @@ _LAZY = {
     "run_sensitivity": "sensitivity", "sobol_table": "sensitivity", "tornado_table": "sensitivity",
     "Layout": "designs",
 }
+#: What each of them needs of the 'sweep' extra (an ImportError naming it otherwise).
+_NEEDS = {"open_store": ("xarray", "zarr"), "done_chunks": ("xarray", "zarr"),
+          "sobol": ("xarray", "SALib"), "sobol_indices": ("xarray", "SALib"),
+          "run_sensitivity": ("xarray", "SALib"), "StoreError": (), "Layout": ()}
 
 
 def __getattr__(name):
     if name in _LAZY:
+        require("sweep", *_NEEDS.get(name, ("xarray",)), what=f"chainsim.sweep.{name}")
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

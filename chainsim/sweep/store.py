@@ -270,8 +270,9 @@ def _zarr():
     except ImportError:
         zarr = None
     if zarr is None or int(zarr.__version__.split(".")[0]) < 3:
-        raise StoreError("a sweep store needs zarr 3 (Python 3.11 or newer); without it, run "
-                         "the sweep in memory (store=None) and save it with to_netcdf")
+        raise StoreError("a sweep store needs zarr 3 (pip install 'chainsim[sweep]'; on Python "
+                         "3.11 or newer); without it, run the sweep in memory (store=None) and "
+                         "save it with to_netcdf")
     return zarr
 
 

@@ -6,6 +6,10 @@ model's equations for display.  The runtime never imports this package (see ``co
 tan(lambda)/cos(delta)
 """
 
+from .._extras import require
+
+require("symbolic", "sympy", what="chainsim.symbolic")
+
 from .equations import (
     ArchLaw,
     ContactLaw,
