@@ -130,3 +130,26 @@ def test_warmup_help():
     p = subprocess.run([sys.executable, "-m", "chainsim", "warmup", "extra"], cwd=ROOT,
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 2 and p.stderr.count("\n") == 1
+
+
+def test_the_command_line_names_a_missing_extra_in_one_line():
+    out = _python(BLOCKER + """
+import contextlib, io, json
+from chainsim.cli import main
+codes, errors = {}, {}
+for name, argv in (("sensitivity", ["sensitivity", "examples/sensitivity.toml"]),
+                   ("impact --out", ["impact", "--out", "/tmp/chainsim-no-extra.nc"]),
+                   ("sweep --out", ["sweep", "examples/sweep.toml", "--out",
+                                    "/tmp/chainsim-no-extra.zarr", "--quiet"])):
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        codes[name] = main(argv)
+    errors[name] = err.getvalue()
+print(json.dumps({"codes": codes, "errors": errors}))
+""")
+    found = json.loads(out.splitlines()[-1])
+    for name, code in found["codes"].items():
+        err = found["errors"][name]
+        assert code == 2, (name, err)
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, (name, err)
+        assert "pip install 'chainsim[sweep]'" in err, (name, err)
