@@ -30,7 +30,7 @@ def main(out: str = "demo.png") -> int:
     from .figures import save
     from .plot import cascade, overlay
 
-    from .plot._util import new_figure
+    from .plot import new_figure
 
     c = compare(a, b, labels=("neutral", "flat feet"))
     fig = new_figure((12, 6))

@@ -24,7 +24,7 @@ from .compare import compare  # noqa: E402
 from .conditions import apply_presets  # noqa: E402
 from .insoles import with_insoles  # noqa: E402
 from .model import Model  # noqa: E402
-from .plot._util import DPI, new_figure  # noqa: E402
+from .plot import DPI, new_figure  # noqa: E402
 from .statics import solve, solve_batch  # noqa: E402
 
 

@@ -34,6 +34,8 @@ TOL_RANGE = (1e-13, 1e-4)
 MAX_ITER = 100
 #: The valid range of ``max_iter`` (accepted solver steps; standing models need about 5-30).
 MAX_ITER_RANGE = (1, 10_000)
+#: The largest ``chunk`` (points per parallel task; the kernel takes a 64-bit integer).
+CHUNK_MAX = 2**31 - 1
 #: Memory a ``solve_columns`` point needs while it is solved (bytes; see
 #: :func:`solve_memory_bytes`): the packed parameters (``theta``, 3440 B), the solver's arrays
 #: (q, r, raw outputs: 1.1 KiB), the named outputs (792 B) and the packing's temporaries.
@@ -288,7 +290,7 @@ def solver_options(tol, max_iter, threads=None, chunk=1):
     """``tol``, ``max_iter``, ``threads`` and ``chunk`` checked (see :func:`solve_columns`)."""
     return (check_float("tol", tol, *TOL_RANGE, "body weights"),
             check_int("max_iter", max_iter, *MAX_ITER_RANGE),
-            check_threads(threads), check_int("chunk", chunk, 1))
+            check_threads(threads), check_int("chunk", chunk, 1, CHUNK_MAX))
 
 
 def solve_columns(cols: Mapping, *, tol=TOL, max_iter=MAX_ITER, threads=None, chunk=64,

@@ -164,7 +164,7 @@ class Explorer:
     def _new_figure(self):
         import matplotlib
 
-        from .plot._util import DPI
+        from .plot import DPI
 
         size = (10, 4.8)
         if "ipympl" in matplotlib.get_backend() or "widget" in matplotlib.get_backend():

@@ -35,7 +35,7 @@ def refused(fn, *args, match=(), **kwargs) -> str:
 # ---------------------------------------------------------------------------- solver options
 
 @pytest.mark.parametrize("option, value", [
-    ("chunk", 0), ("chunk", 1.5), ("chunk", -3), ("chunk", True), ("chunk", "8"),
+    ("chunk", 0), ("chunk", 1.5), ("chunk", -3), ("chunk", True), ("chunk", "8"), ("chunk", 2**63),
     ("tol", None), ("tol", -1e-9), ("tol", 0.0), ("tol", float("nan")), ("tol", float("inf")),
     ("tol", 0.5), ("tol", 1e-3), ("tol", 1e-15), ("tol", "1e-9"), ("tol", True),
     ("max_iter", "10"), ("max_iter", 2.5), ("max_iter", -5), ("max_iter", 0),

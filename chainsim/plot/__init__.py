@@ -13,11 +13,13 @@
 ``impact_series``   ground reaction and transmitted forces of an impact over time
 ``animate_sweep``   animation of a parameter sweep (pronation by default)
 ``animate_impact``  animation of an impact
+``new_figure``      a pyplot figure at the helpers' resolution (``DPI``), constrained layout
 ==================  ==========================================================================
 
 matplotlib is imported when a helper is called, not with this package.
 """
 
+from ._util import DPI, new_figure
 from .animate import animate_impact, animate_sweep, save_gif, to_html
 from .cascade import cascade
 from .impact import impact_series
@@ -28,4 +30,4 @@ from .sweeps import heatmap, lines, sobol_bars, tornado_bars
 
 __all__ = ["skeleton", "skeleton_views", "overlay", "cascade", "joint_loads", "heatmap", "lines",
            "sobol_bars", "tornado_bars", "impact_series", "animate_sweep", "animate_impact",
-           "to_html", "save_gif", "ground_forces", "joint_forces"]
+           "to_html", "save_gif", "ground_forces", "joint_forces", "new_figure", "DPI"]
