@@ -43,6 +43,10 @@ from ._generated import layout as L
 from .core.dynamics import eom
 from .core.dynamics import integrate as _fast
 from .core.jit import num_threads
+from .impact_measures import (  # noqa: F401 (the measures are part of this module's face)
+    IMPACT_WINDOW_S, RELATIVE_TOLERANCE, SCALARS, SHOCK_ATTENUATION_TOLERANCE_DB, TOLERANCES,
+    check_step, estimated_errors, read_scalars,
+)
 from .arguments import check_memory, check_threads
 from .model import Model, columns
 from .pack import batch_size, pack
@@ -64,18 +68,6 @@ SHOE_DAMPING_NS_PER_M = 300.0
 STEP_S = 2.5e-5
 #: Recording interval (s): 2.5 kHz (every 16th step at the default step).
 RECORD_S = 4e-4
-#: Tolerance of each scalar's estimated error (step doubling, see the module's docstring):
-#: 2% of its value (a choice: the resolution at which the model's results are discussed, far
-#: below the spread of the measurements they are compared with), the same 2% on the
-#: acceleration ratio for the shock attenuation (20 log10 1.02 = 0.17 dB), and one recording
-#: interval for the impact time (the series' time resolution).
-RELATIVE_TOLERANCE = 0.02
-SHOCK_ATTENUATION_TOLERANCE_DB = 20 * math.log10(1 + RELATIVE_TOLERANCE)
-#: The impact peak is looked for in the first 50 ms after touchdown (assumption: Lieberman et
-#: al. 2010's heel-strike impact peaks occur within this window, see their Fig. 1).
-IMPACT_WINDOW_S = 0.05
-
-
 @dataclass(frozen=True)
 class Preset:
     """A touchdown: posture of the landing and the swing leg (degrees), velocity, shoe."""
@@ -118,30 +110,6 @@ _SERIES = tuple((key, ch, unit, desc) for ch, (key, unit, desc) in enumerate(L.I
 IMPACT_STATUS_HELP = dict(zip(L.IMPACT_STATUS_NAMES, L.IMPACT_STATUS_HELP))
 #: The statuses of an impact integrated to its end, whose outputs are reported.
 IMPACT_SOLVED = tuple(L.IMPACT_STATUS_NAMES[i] for i in L.IMPACT_SOLVED)
-
-SCALARS = {
-    "impact_peak_bw": ("BW", "first local maximum of the landing (left) foot's vertical GRF in "
-                       "the first 50 ms; NaN where the force rises without one (no impact "
-                       "transient)"),
-    "impact_time_s": ("s", "time of the impact peak (NaN without one)"),
-    "loading_rate_bw_per_s": ("BW/s", "Lieberman et al. 2010: mean slope of the vertical GRF "
-                              "from 20% to 80% of the impact peak; without an impact peak, "
-                              "of 20% to 80% of the force reached at 50 ms"),
-    "ankle_peak_bw": ("BW", "largest left ankle force in the first 50 ms"),
-    "knee_peak_bw": ("BW", "largest left knee force in the first 50 ms"),
-    "hip_peak_bw": ("BW", "largest left hip force in the first 50 ms"),
-    "l5s1_peak_bw": ("BW", "largest L5/S1 force in the first 50 ms"),
-    "grf_peak_bw": ("BW", "largest vertical GRF of the landing foot over the whole run"),
-    "arch_peak_mm": ("mm", "largest left arch deflection over the whole run"),
-    "shock_attenuation_db": ("dB", "20 log10 of the peak vertical acceleration at the tibia "
-                             "over that at the sacrum (accelerometer readings minus 1 g, first "
-                             "50 ms); > 0 when the chain attenuates the shock"),
-}
-
-#: Tolerance of each scalar's estimated error (see ``RELATIVE_TOLERANCE``)
-TOLERANCES = {k: ("one recording interval (record_s)" if k == "impact_time_s" else
-                  f"{SHOCK_ATTENUATION_TOLERANCE_DB:.2f} dB" if k == "shock_attenuation_db" else
-                  f"{100 * RELATIVE_TOLERANCE:g}% of the value") for k in SCALARS}
 
 #: the options of an impact (``impact(model, preset, **options)``)
 #: (the thread count is an argument of the batches, ``threads``: one impact runs on one thread)
@@ -238,44 +206,6 @@ def _initial(theta: np.ndarray, o: dict):
     return q0, v0, posture
 
 
-def _scalars(t, series, mass):
-    """Scalars of N runs from their series (dict name -> (N, T) arrays in output units)."""
-    grf = series["left.grf_bw"]
-    n = grf.shape[0]
-    win = t <= IMPACT_WINDOW_S + 1e-12
-    out = {k: np.full(n, np.nan) for k in SCALARS}
-    for i in range(n):
-        g = grf[i]
-        gw = g[win]
-        # first local maximum (strict rise then fall) of the GRF in the window
-        k = next((j for j in range(1, len(gw) - 1) if gw[j] > gw[j - 1] and gw[j] >= gw[j + 1]
-                  and gw[j] > 0.05), None)
-        if k is not None:
-            out["impact_peak_bw"][i] = gw[k]
-            out["impact_time_s"][i] = t[win][k]
-            ref, kend = gw[k], k
-        else:
-            ref, kend = gw[-1], len(gw) - 1
-        tw = t[win][:kend + 1]
-        gk = gw[:kend + 1]
-        if ref > 0 and len(gk) > 2:
-            t20 = np.interp(0.2 * ref, np.maximum.accumulate(gk), tw)
-            t80 = np.interp(0.8 * ref, np.maximum.accumulate(gk), tw)
-            if t80 > t20:
-                out["loading_rate_bw_per_s"][i] = 0.6 * ref / (t80 - t20)
-        for key, name in (("ankle_peak_bw", "left.ankle_force_bw"),
-                          ("knee_peak_bw", "left.knee_force_bw"),
-                          ("hip_peak_bw", "left.hip_force_bw"),
-                          ("l5s1_peak_bw", "lumbar.l5s1_force_bw")):
-            out[key][i] = np.nanmax(series[name][i][win])
-        out["grf_peak_bw"][i] = np.nanmax(g)
-        out["arch_peak_mm"][i] = np.nanmax(series["left.arch_deflection_mm"][i])
-        tib = np.nanmax(np.abs(series["left.tibia_acceleration_g"][i][win] - 1.0))
-        sac = np.nanmax(np.abs(series["sacrum.acceleration_g"][i][win] - 1.0))
-        out["shock_attenuation_db"][i] = 20 * np.log10(tib / sac)
-    return out
-
-
 def _simulate(theta, posture, q0, v0, h, nsteps, every, threads, keep_states):
     """Integrate every impact: the recorded channels (N, T, NREC), states and status codes."""
     n = theta.shape[0]
@@ -307,40 +237,6 @@ def _series(rec, theta):
     return series
 
 
-def check_step(step_s: float, nsteps: int, every: int) -> tuple[float, int, int, int]:
-    """The step-doubling check's run: (step, steps, recording interval in steps, factor).
-
-    Twice the step when the recording interval is an even number of steps (the check then
-    samples the same times; the estimated error of the run at ``h`` is the difference from the
-    run at ``2h``), else half the step (the error is twice the difference: first order).
-    """
-    if every % 2 == 0:
-        return 2 * step_s, nsteps // 2, every // 2, 1.0
-    return step_s / 2, 2 * nsteps, 2 * every, 2.0
-
-
-def estimated_errors(scalars: dict, check: dict, factor: float, record_s: float):
-    """Estimated error of each scalar (``factor`` times its difference from the check run's)
-    and whether the impact is accurate: every error within its tolerance (``TOLERANCES``),
-    and the impact peak found in both runs or in neither."""
-    n = len(scalars["impact_peak_bw"])
-    errors, accurate = {}, np.ones(n, bool)
-    for k in SCALARS:
-        a, b = np.asarray(scalars[k], float), np.asarray(check[k], float)
-        err = factor * np.abs(a - b)
-        both_nan = np.isnan(a) & np.isnan(b)
-        err[both_nan] = 0.0
-        errors[k] = err
-        if k == "impact_time_s":
-            tol = np.full(n, record_s * (1 + 1e-9))
-        elif k == "shock_attenuation_db":
-            tol = np.full(n, SHOCK_ATTENUATION_TOLERANCE_DB)
-        else:
-            tol = RELATIVE_TOLERANCE * np.abs(a)
-        accurate &= both_nan | (err <= tol)          # NaN in one run only: not accurate
-    return errors, accurate
-
-
 def impact_memory_bytes(n: int, nrec: int, keep_states: bool = False) -> int:
     """Memory (bytes) a batch of ``n`` impacts recording ``nrec`` samples needs: both runs'
     recorded channels, the named series of both and the result's copy, the states if kept,
@@ -369,8 +265,8 @@ def _run(cols: dict, o: dict, threads=None, keep_states=False):
     assert rec2.shape[1] == rec.shape[1]
     t = (np.arange(rec.shape[1]) + 1) * every * h
     series = _series(rec, theta)
-    computed = _scalars(t, series, theta[:, L.G_MASS])
-    check = _scalars(t, _series(rec2, theta), theta[:, L.G_MASS])
+    computed = read_scalars(t, series)
+    check = read_scalars(t, _series(rec2, theta))
     errors, accurate = estimated_errors(computed, check, factor, every * h)
     code = np.where((code == L.IMPACT_OK) & ~((code2 == L.IMPACT_OK) & accurate),
                     L.IMPACT_INACCURATE, code)
