@@ -22,11 +22,8 @@ do not match its hash; the results are those of an uninterrupted run, bit for bi
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import os
-import shutil
-import stat
 from pathlib import Path
 
 import numpy as np
@@ -38,16 +35,16 @@ from ..statics import STATUS
 from . import budget, categories
 from .checks import fail
 from .designs import Layout
+from .folder import (  # noqa: F401 (StoreError, check_path, PROGRESS: part of this module's face)
+    MARKER, NAME_MAX, PROGRESS, StoreError, check_path, clean_partial, identity, is_chainsim,
+    marker, read_json, remove, remove_store,
+)
 from .spec import DEFAULT_CHUNK, PARAM_PREFIX, SweepSpec, param_name
 
-PROGRESS = "sweep_progress"
-MARKER = "sweep_store"
 #: the layout of the store (1: done marks only; 2: per-chunk checksums and the marker group)
 STORE_FORMAT = 2
 #: progress marks per storage chunk of ``checksum``
 MARKS_PER_CHUNK = 8192
-#: longest node name (one directory each)
-NAME_MAX = 255
 #: status codes of a result: the solver's, plus -1 for a point not computed yet
 FLAG_MEANINGS = ("not_computed",) + tuple(STATUS[i] for i in sorted(STATUS))
 FLAG_VALUES = np.arange(-1, len(STATUS), dtype=np.int8)
@@ -58,11 +55,6 @@ IMPACT_FLAG_MEANINGS = ("not_computed",) + tuple(IMPACT_STATUS_HELP)
 def flag_meanings(spec: SweepSpec) -> tuple:
     """The names of a sweep's status codes -1, 0, 1, ... (its kind's statuses)."""
     return IMPACT_FLAG_MEANINGS if spec.kind == "impact" else FLAG_MEANINGS
-
-
-class StoreError(RuntimeError):
-    """A store that chainsim will not write into (another sweep's, or not a sweep store)."""
-
 
 
 def _version() -> str:
@@ -338,46 +330,6 @@ def _marker_attrs(spec: SweepSpec, layout: Layout) -> dict:
             "chainsim_version": _version(), "block": list(layout.block)}
 
 
-def _read_json(path: Path):
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-
-
-def _marker(path: Path) -> dict | None:
-    """The marker group's attributes, or None when there is none or it is damaged."""
-    meta = _read_json(path / MARKER / "zarr.json")
-    attrs = meta.get("attributes") if isinstance(meta, dict) else None
-    if isinstance(attrs, dict) and attrs.get("chainsim_sweep_store"):
-        return attrs
-    return None
-
-
-def _identity(path: Path) -> tuple | None:
-    """``(spec dict, chainsim version, block)`` of the store at ``path``: from its marker, or
-    (marker damaged, or an older store) from the root's attributes and ``status``'s chunks."""
-    marker = _marker(path)
-    if marker is not None:
-        return json.loads(marker["sweep_spec"]), marker["chainsim_version"], tuple(marker["block"])
-    meta, status = _read_json(path / "zarr.json"), _read_json(path / "status" / "zarr.json")
-    try:
-        attrs = meta["attributes"]
-        block = status["chunk_grid"]["configuration"]["chunk_shape"]
-        return json.loads(attrs["sweep_spec"]), attrs["chainsim_version"], tuple(block)
-    except (TypeError, KeyError, ValueError):
-        return None
-
-
-def _is_chainsim(path: Path) -> bool:
-    """Whether ``path`` bears a chainsim mark: the marker group, a spec in the root's
-    attributes, or the progress group (one of them survives most damage)."""
-    if (path / MARKER).is_dir() or (path / PROGRESS).is_dir():
-        return True
-    meta = _read_json(path / "zarr.json")
-    return isinstance(meta, dict) and "sweep_spec" in (meta.get("attributes") or {})
-
-
 def _nothing_done(path: Path) -> bool:
     """Whether no chunk of the store at ``path`` is marked finished (or its marks are lost)."""
     import zarr
@@ -412,97 +364,31 @@ def _build(path: Path, spec: SweepSpec, layout: Layout) -> int:
     zarr = _zarr()
     path.mkdir(parents=True, exist_ok=True)
     remade = 0
-    if _marker(path) is None:
+    if marker(path) is None:
         remade += 1
-        _remove(path / MARKER)
+        remove(path / MARKER)
         zarr.create_group(str(path / MARKER), zarr_format=3,
                           attributes=_marker_attrs(spec, layout))
-    if _read_json(path / PROGRESS / "zarr.json") is None:
+    if read_json(path / PROGRESS / "zarr.json") is None:
         remade += 1
-        _remove(path / PROGRESS)
+        remove(path / PROGRESS)
         zarr.create_group(str(path / PROGRESS), zarr_format=3,
                           attributes={"note": "see the checksum array"})
     for name, (kw, values) in _nodes(spec, layout).items():
         if _healthy(zarr, path, name, kw, values):
             continue
         remade += 1
-        _remove(path / name)
+        remove(path / name)
         arr = zarr.create_array(str(path / name), zarr_format=3, **kw)
         if values is not None:
             arr[:] = values
-    meta = _read_json(path / "zarr.json")
+    meta = read_json(path / "zarr.json")
     if not (isinstance(meta, dict) and meta.get("node_type") == "group"
             and (meta.get("attributes") or {}) == dataset_attrs(spec)):
         (path / "zarr.json").unlink(missing_ok=True)
         zarr.create_group(str(path), zarr_format=3, attributes=dataset_attrs(spec))
         remade += 1
     return remade
-
-
-def _remove(path: Path) -> None:
-    """Remove a file or a directory tree, making read-only parts writable on the way."""
-    def retry(fn, p, _):
-        os.chmod(os.path.dirname(p) or ".", stat.S_IRWXU)
-        if os.path.isdir(p) and not os.path.islink(p):
-            os.chmod(p, stat.S_IRWXU)
-        fn(p)
-
-    if path.is_symlink() or path.is_file():
-        path.unlink()
-    elif path.exists():
-        try:
-            shutil.rmtree(path, onexc=retry)
-        except TypeError:                        # Python < 3.12
-            shutil.rmtree(path, onerror=retry)
-
-
-def _remove_store(path: Path) -> None:
-    """Remove a chainsim store, its marker group last (a kill halfway leaves it recognisable,
-    so that --overwrite can finish the job)."""
-    for child in path.iterdir():
-        if child.name != MARKER:
-            _remove(child)
-    _remove(path)
-
-
-def _clean_partial(path: Path) -> int:
-    """Remove the temporary files (``*.partial``) a killed write leaves behind."""
-    n = 0
-    for dirpath, _, files in os.walk(path):
-        for f in files:
-            if f.endswith(".partial"):
-                os.unlink(os.path.join(dirpath, f))
-                n += 1
-    return n
-
-
-def check_path(path) -> Path:
-    """Refuse a store path that cannot be a new directory or a store (before creating)."""
-    path = Path(path)
-    text = str(path)
-    long = [p for p in path.parts if len(p.encode()) > NAME_MAX]
-    if long:
-        raise StoreError(f"store {long[0][:40]}...: a name of {len(long[0].encode())} bytes; "
-                         f"a file name has at most {NAME_MAX}")
-    if not text or path.name in ("", ".", "..") or path.resolve() in (
-            Path.cwd(), *Path.cwd().parents):
-        raise StoreError(f"store {text!r}: a store is a directory of its own, not the current "
-                         "directory or one above it; give a new name, e.g. results.zarr")
-    if path.is_symlink():
-        raise StoreError(f"{path} is a symbolic link; give the store's real path")
-    if path.exists():
-        if not path.is_dir():
-            raise StoreError(f"{path} exists and is not a directory; choose another path")
-        if not os.access(path, os.W_OK | os.X_OK):
-            raise StoreError(f"{path}: cannot write there (permission denied)")
-        return path
-    parent = path.absolute().parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK) or \
-            str(parent.resolve()).startswith(("/proc", "/sys", "/dev")):
-        raise StoreError(f"{path}: cannot create a directory in {parent} (not writable)")
-    return path
 
 
 def _differences(old: dict, new: dict) -> str:
@@ -547,13 +433,13 @@ def open_store(path, spec: SweepSpec, chunk_size: int | None = None, overwrite: 
     check_names(spec)
     new_layout = Layout.of(spec, chunk_size or spec.chunk_size or DEFAULT_CHUNK)
     if path.exists() and any(path.iterdir()):
-        if not _is_chainsim(path):
+        if not is_chainsim(path):
             what = "a Zarr store but not a chainsim sweep" if (path / "zarr.json").exists() \
                 else "not a chainsim sweep store"
             raise StoreError(f"{path} exists and is {what}; choose another path (chainsim "
                              "removes only its own stores, even with --overwrite)")
         older = (path / PROGRESS / "done").exists()       # format 1: no checksums
-        old, version, block = (None, None, None) if older else _identity(path) or (
+        old, version, block = (None, None, None) if older else identity(path) or (
             None, None, None)
         if old is None and not older and _nothing_done(path):
             # killed while it was being made: nothing to lose, finish making it
@@ -566,7 +452,7 @@ def open_store(path, spec: SweepSpec, chunk_size: int | None = None, overwrite: 
                     f"{path} holds this sweep in chunks of {block}; resume it with the "
                     f"same chunk size (or none), or start again with --overwrite")
             layout = Layout(tuple(spec.shape), block)
-            cleaned = _clean_partial(path)
+            cleaned = clean_partial(path)
             target = ZarrTarget(path, spec, layout, verify, repaired=_build(path, spec, layout))
             target.cleaned = cleaned
             return target
@@ -585,7 +471,7 @@ def open_store(path, spec: SweepSpec, chunk_size: int | None = None, overwrite: 
         if check is not None:
             check(new_layout)                    # before the old store is removed
         try:
-            _remove_store(path)
+            remove_store(path)
         except OSError as e:
             raise StoreError(f"{path}: could not remove the old store ({e.strerror or e}); "
                              "remove it yourself") from None
@@ -596,14 +482,14 @@ def open_store(path, spec: SweepSpec, chunk_size: int | None = None, overwrite: 
         _build(path, spec, new_layout)
     except OSError as e:
         if not existed:
-            _remove(path)
+            remove(path)
         raise StoreError(f"{path}: cannot create the store ({e.strerror or e})") from None
     return ZarrTarget(path, spec, new_layout, verify=False)
 
 
 def spec_of(path) -> SweepSpec:
     """The spec of the sweep stored at ``path`` (from its marker, else its attributes)."""
-    found = _identity(Path(path))
+    found = identity(Path(path))
     if found is None:
         raise StoreError(f"{path} is not a chainsim sweep store (or its marks are too damaged "
                          "to tell which sweep it holds: run `chainsim sweep SPEC --out STORE "
