@@ -17,8 +17,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 
-class ParameterError(ValueError):
-    """A parameter name or value that chainsim refuses, with the reason in the message."""
+class ParameterError(ValueError, TypeError):
+    """An argument or parameter that chainsim refuses, with the reason in the message.
+
+    A ``ValueError`` and, since some refusals are of an argument of the wrong kind, a
+    ``TypeError`` too (as numpy's ``AxisError`` is a ``ValueError`` and an ``IndexError``).
+    """
 
 
 #: The environment variable that sets the memory limit of batches and sweeps (gigabytes).

@@ -21,6 +21,7 @@ from .insoles import CATALOGUE, with_insoles
 from .model import Model
 from .params import REGISTRY
 from .statics import SOLVED, StaticResult, solve_batch
+from .arguments import ParameterError
 
 #: The sliders: parameter (per side) -> (description, step); their ranges are the parameters'.
 _SLIDERS = {
@@ -82,7 +83,7 @@ class Explorer:
     def __init__(self, model: Model | None = None, preset=None, side: str = "both",
                  exaggerate: float = 3.0, views=("frontal", "sagittal")):
         if side not in ("both", "left", "right"):
-            raise ValueError(f"side = {side!r}; choose both, left or right")
+            raise ParameterError(f"side = {side!r}; choose both, left or right")
         neutral = model or Model()
         model = apply_presets(neutral, preset) if preset else neutral
         self.neutral_model = neutral
@@ -130,9 +131,9 @@ class Explorer:
         """
         unknown = set(values) - set(CONTROLS)
         if unknown:
-            raise KeyError(f"no control {', '.join(sorted(unknown))}; controls: {', '.join(CONTROLS)}")
+            raise ParameterError(f"no control {', '.join(sorted(unknown))}; controls: {', '.join(CONTROLS)}")
         if insole is not None and insole != NO_INSOLE and insole not in CATALOGUE:
-            raise KeyError(f"no insole {insole!r}; choose {NO_INSOLE} or {', '.join(CATALOGUE)}")
+            raise ParameterError(f"no insole {insole!r}; choose {NO_INSOLE} or {', '.join(CATALOGUE)}")
         self.values.update({k: float(v) for k, v in values.items()})
         if insole is not None:
             self.insole = insole

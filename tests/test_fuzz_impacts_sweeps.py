@@ -152,3 +152,43 @@ def _check_sweep(data):
 @given(data=st.data())
 def test_sweeps_refuse_or_report_honestly(data):
     _check_sweep(data)
+
+
+# ---------------------------------------------------------------------------- figures, exports
+
+def _public_drawing_functions():
+    import inspect
+
+    from chainsim import export, plot
+
+    out = {f"plot.{n}": getattr(plot, n) for n in plot.__all__
+           if inspect.isfunction(getattr(plot, n)) and n != "new_figure"}
+    out.update({"export.to_mjcf": export.to_mjcf, "export.to_osim": export.to_osim,
+                "sweep.sobol": cs.sweep.sobol, "sweep.tornado": cs.sweep.tornado})
+    return out
+
+
+WRONG = [None, 3, "x", [1.0, 2.0], {"a": 1}, np.zeros(3), cs.Model(), cs.INSOLES["low_arch"]]
+
+
+@pytest.mark.parametrize("name", sorted(_public_drawing_functions()))
+def test_figures_and_exports_refuse_a_wrong_argument_by_name(name):
+    """Each public plotting, export and sensitivity function given a wrong first argument (the
+    others it requires filled with an output's name) refuses it with a ParameterError."""
+    import inspect
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    f = _public_drawing_functions()[name]
+    required = [p for p in inspect.signature(f).parameters.values()
+                if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    for wrong in WRONG:
+        args = [wrong] + ["pelvis.tilt_deg"] * (len(required) - 1)
+        try:
+            f(*args)
+        except cs.ParameterError as e:
+            assert str(e)
+        else:                               # (an export's model may be None: the default one)
+            assert name in ("export.to_mjcf", "export.to_osim") and (
+                wrong is None or isinstance(wrong, cs.Model)), (name, wrong)

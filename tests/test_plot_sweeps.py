@@ -73,7 +73,7 @@ def test_heatmap_refuses_wrong_kinds(grid1, grid3):
                                        outputs=[OUT]))
     with pytest.raises(TypeError, match="sampled design"):
         plot.heatmap(lhs, OUT)
-    with pytest.raises(KeyError, match="did you mean"):
+    with pytest.raises(cs.ParameterError, match="did you mean"):
         plot.heatmap(grid3, "left.navicular_drop")
     with pytest.raises(TypeError, match="xarray.Dataset.*static result"):
         plot.heatmap(cs.solve(), OUT)
@@ -115,7 +115,7 @@ def test_sobol_bars(sobol):
     assert ticks[0] == plot.sweeps.label(top)
     with pytest.raises(ValueError, match="choose an output"):
         plot.sobol_bars(sobol)
-    with pytest.raises(KeyError, match="no output"):
+    with pytest.raises(cs.ParameterError, match="no output"):
         plot.sobol_bars(sobol, "pelvis.tilt_deg")
 
 

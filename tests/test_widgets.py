@@ -108,9 +108,9 @@ def test_figure_is_150_dpi(ex):
 
 def test_bad_input():
     ex = Explorer()
-    with pytest.raises(KeyError, match="no control"):
+    with pytest.raises(cs.ParameterError, match="no control"):
         ex.set(arch_height=3)
-    with pytest.raises(KeyError, match="no insole"):
+    with pytest.raises(cs.ParameterError, match="no insole"):
         ex.set(insole="gel")
     with pytest.raises(ValueError, match="side"):
         Explorer(side="middle")

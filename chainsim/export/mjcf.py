@@ -21,6 +21,7 @@ import numpy as np
 from .._generated import layout as L
 from ..core.dynamics import eom
 from ..core.energy import LEFT, RIGHT, TRUNK
+from ..arguments import check_instance
 from ..model import Model, columns
 from ..pack import pack
 
@@ -50,7 +51,10 @@ def _inertial(Ib, mirror):
 
 def theta_of(model: Model | None = None) -> np.ndarray:
     """Packed parameters of a model (default subject if None)."""
-    return pack(columns([model or Model()]))[0]
+    if model is None:
+        model = Model()
+    check_instance("model", model, Model, "a chainsim.Model (or None: the default subject)")
+    return pack(columns([model]))[0]
 
 
 def to_mjcf(model: Model | None = None, path=None, *, timestep: float = 2e-4,

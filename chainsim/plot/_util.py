@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..arguments import ParameterError
+
 #: ``gid`` given to the artists each helper draws, so tests and users can find them.
 GID = "chainsim."
 #: Resolution of the figures the helpers make (their own dpi, and so ``savefig``'s default).
@@ -20,7 +22,7 @@ def new_ax(ax=None, figsize=(4, 4), projection=None):
     """``ax`` itself, or the axes of a new figure."""
     if ax is not None:
         if projection == "3d" and getattr(ax, "name", "") != "3d":
-            raise ValueError("a 3-D view needs 3-D axes: fig.add_subplot(projection='3d')")
+            raise ParameterError("a 3-D view needs 3-D axes: fig.add_subplot(projection='3d')")
         return ax
     return new_figure(figsize).add_subplot(projection=projection)
 
@@ -74,10 +76,10 @@ def static(result, fn: str):
 
     if isinstance(result, StaticResult):
         if not result.ok:
-            raise ValueError(f"{fn}: the result's status is {result.status!r}; it has no "
+            raise ParameterError(f"{fn}: the result's status is {result.status!r}; it has no "
                              "equilibrium to draw")
         return result
-    raise TypeError(f"{fn} draws one static result (chainsim.solve(...)); got {kind(result)}")
+    raise ParameterError(f"{fn} draws one static result (chainsim.solve(...)); got {kind(result)}")
 
 
 def dataset(obj, fn: str):
@@ -87,7 +89,7 @@ def dataset(obj, fn: str):
     ds = getattr(obj, "dataset", None)
     if ds is not None and hasattr(ds, "data_vars"):
         return ds
-    raise TypeError(f"{fn} needs an xarray.Dataset; got {kind(obj)}")
+    raise ParameterError(f"{fn} needs an xarray.Dataset; got {kind(obj)}")
 
 
 def variable(ds, output: str, fn: str):
@@ -98,7 +100,7 @@ def variable(ds, output: str, fn: str):
         names = [v for v in ds.data_vars if v not in ("status", "iterations", "residual")]
         close = difflib.get_close_matches(output, names, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise KeyError(f"{fn}: no variable {output!r} in the dataset{hint}; it has "
+        raise ParameterError(f"{fn}: no variable {output!r} in the dataset{hint}; it has "
                        f"{', '.join(names[:12])}{' ...' if len(names) > 12 else ''}")
     return ds[output]
 

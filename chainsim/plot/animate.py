@@ -12,12 +12,13 @@ from ._util import GID, label, static
 from .impact import FORCES, impact_dataset, impact_series
 from .skeleton import (COLORS, check_view, draw_arrow, draw_chain, finish_axes, ground_forces,
                        segments)
+from ..arguments import ParameterError, check_instance, check_text
 
 
 def _frames_2d(view, fn):
     idx = check_view(view)
     if view == "3d":
-        raise ValueError(f"{fn} draws a 2-D view: frontal, sagittal or top")
+        raise ParameterError(f"{fn} draws a 2-D view: frontal, sagittal or top")
     return idx
 
 
@@ -64,14 +65,15 @@ def animate_sweep(key="both.pronation_deg", values=np.linspace(-10.0, 15.0, 11),
     from ..statics import solve_batch
 
     idx = _frames_2d(view, "animate_sweep")
+    key = check_text("animate_sweep: key", key)
     values = np.asarray(values, dtype=float)
     if values.ndim != 1 or len(values) < 2:
-        raise ValueError("animate_sweep: values must be a 1-D sequence of at least two values")
+        raise ParameterError("animate_sweep: values must be a 1-D sequence of at least two values")
     model = model or Model()
     batch = solve_batch([model.replace({key: float(v)}) for v in values])
     if not batch.ok.any():
-        raise ValueError(f"animate_sweep: no frame of {key} = {values} stands "
-                         f"(statuses {sorted(set(batch.status))})")
+        raise ParameterError(f"animate_sweep: no frame of {key} = {values} stands "
+                             f"(statuses {sorted(set(batch.status))})")
     frames = [i for i in range(len(values)) if batch.ok[i]]
     points = [batch.result(i).points() for i in frames]
     first = points[0]
@@ -229,14 +231,21 @@ def animate_impact(result, model=None, side="left", view="sagittal", frames=40, 
     return anim
 
 
+def _animation(anim, fn):
+    from matplotlib.animation import Animation
+
+    return check_instance(f"{fn}: anim", anim, Animation,
+                          "an animation (animate_sweep or animate_impact)")
+
+
 def to_html(anim) -> str:
     """The animation as self-contained HTML with a JavaScript player (for Jupyter's ``HTML``)."""
-    return anim.to_jshtml()
+    return _animation(anim, "to_html").to_jshtml()
 
 
 def save_gif(anim, path, fps=5, dpi=70):
     """Write the animation as a GIF (Pillow); returns the path."""
     from matplotlib.animation import PillowWriter
 
-    anim.save(str(path), writer=PillowWriter(fps=fps), dpi=dpi)
+    _animation(anim, "save_gif").save(str(path), writer=PillowWriter(fps=fps), dpi=dpi)
     return path

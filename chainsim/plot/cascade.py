@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ._util import GID, legend_outside, new_ax, static
+from ..arguments import ParameterError
 
 #: Rows of the cascade, foot (bottom) to spine (top): (level, label, output key without its side,
 #: or a global key).
@@ -80,17 +81,17 @@ def cascade(base, changed=None, ax=None, side=None, rows=CASCADE):
 
     if isinstance(base, Comparison):
         if changed is not None:
-            raise TypeError("cascade: a Comparison already holds both results; pass it alone")
+            raise ParameterError("cascade: a Comparison already holds both results; pass it alone")
         base, changed = base.baseline, base.altered
     if changed is None:
-        raise TypeError("cascade needs a baseline and a changed result (or a Comparison)")
+        raise ParameterError("cascade needs a baseline and a changed result (or a Comparison)")
     static(base, "cascade")
     many = isinstance(changed, Mapping) and not hasattr(changed, "points")
     results = dict(changed) if many else {"": changed}
     for r in results.values():
         static(r, "cascade")
     if side not in (None, "left", "right"):
-        raise ValueError(f"side = {side!r}; choose left or right")
+        raise ParameterError(f"side = {side!r}; choose left or right")
     ax = new_ax(ax, figsize=(7, 4.6))
     y = np.arange(len(rows), dtype=float)
     if many:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._util import GID, dataset, kind, legend_outside, new_ax
+from ..arguments import ParameterError
 
 #: The forces of an impact from the ground up: (label, variable; ``{s}`` is the side).
 FORCES = (("ground", "{s}.grf_bw"), ("ankle", "{s}.ankle_force_bw"), ("knee", "{s}.knee_force_bw"),
@@ -19,15 +20,15 @@ def impact_dataset(result, fn="impact_series", index=None):
     """
     ds = dataset(result, fn)
     if "time" not in ds.sizes:
-        raise TypeError(f"{fn} draws an impact (a Dataset over 'time', from chainsim.impact); "
+        raise ParameterError(f"{fn} draws an impact (a Dataset over 'time', from chainsim.impact); "
                         f"got {kind(ds)}")
     extra = [d for d in ds.sizes if d != "time"]
     if index is not None:
         if "impact" not in ds.sizes:
-            raise ValueError(f"{fn}: index = {index} given, but this is one impact")
+            raise ParameterError(f"{fn}: index = {index} given, but this is one impact")
         ds = ds.isel(impact=index)
     elif extra:
-        raise ValueError(f"{fn} draws one impact; this dataset has dimensions "
+        raise ParameterError(f"{fn} draws one impact; this dataset has dimensions "
                          f"{', '.join(extra)} besides time: choose one with index=")
     return ds
 
@@ -76,11 +77,11 @@ def impact_series(result, side="left", ax=None, arch=False, forces=FORCES, index
     """
     ds = impact_dataset(result, "impact_series", index)
     if side not in ("left", "right"):
-        raise ValueError(f"side = {side!r}; choose left or right")
+        raise ParameterError(f"side = {side!r}; choose left or right")
     keys = [(lab, key.format(s=side)) for lab, key in forces]
     present = [(lab, key) for lab, key in keys if key in ds.data_vars]
     if not present:
-        raise KeyError(f"impact_series: none of {', '.join(k for _, k in keys)} is in the dataset")
+        raise ParameterError(f"impact_series: none of {', '.join(k for _, k in keys)} is in the dataset")
     ax = new_ax(ax, figsize=(8, 4))
     t_ms = ds["time"].values * 1e3
     for lab, key in present:

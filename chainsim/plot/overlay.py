@@ -6,6 +6,7 @@ import numpy as np
 
 from ._util import GID, legend_outside, new_ax, static
 from .skeleton import check_view, draw_chain, finish_axes
+from ..arguments import ParameterError
 
 #: The landmarks whose displacement :func:`overlay` highlights.
 LANDMARKS = tuple(f"{s}.{p}" for s in ("left", "right")
@@ -59,16 +60,16 @@ def overlay(base, changed=None, view="frontal", ax=None, labels=("baseline", "al
 
     if isinstance(base, Comparison):
         if changed is not None:
-            raise TypeError("overlay: a Comparison already holds both results; pass it alone")
+            raise ParameterError("overlay: a Comparison already holds both results; pass it alone")
         labels = base.labels
         base, changed = base.baseline, base.altered
     if changed is None:
-        raise TypeError("overlay needs two results (or one Comparison)")
+        raise ParameterError("overlay needs two results (or one Comparison)")
     static(base, "overlay")
     static(changed, "overlay")
     idx = check_view(view)
     if exaggerate <= 0:
-        raise ValueError(f"exaggerate = {exaggerate}; it must be positive")
+        raise ParameterError(f"exaggerate = {exaggerate}; it must be positive")
     ax = new_ax(ax, figsize=(3.6, 6) if view != "3d" else (6, 6), projection="3d" if view == "3d" else None)
     a, b = base.points(), changed.points()
     shown = {k: a[k] + exaggerate * (b[k] - a[k]) for k in a}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._util import GID, new_ax, static
+from ..arguments import ParameterError
 
 #: Lines of one leg, by point name (thigh, shank, rearfoot, the arch's two rays, heel, forefoot,
 #: toes).
@@ -29,7 +30,7 @@ COLORS = {"grf": "tab:green", "load": "tab:purple", "cop": "tab:red"}
 
 def check_view(view: str) -> tuple:
     if view not in _VIEWS:
-        raise ValueError(f"view = {view!r}; choose one of {', '.join(_VIEWS)}")
+        raise ParameterError(f"view = {view!r}; choose one of {', '.join(_VIEWS)}")
     return _VIEWS[view]
 
 
@@ -45,7 +46,7 @@ def segments(points: dict) -> list:
 
 def _loads(result):
     """External loads grouped: weights by segment and ground forces per side (N, true world)."""
-    loads = result.external_loads()
+    loads = static(result, "ground_forces / joint_forces").external_loads()
     nleg = (len(loads) - 2) // 2            # two trunk weights, then per leg 4 weights + ground
     weight = -sum(f[2] for _, _, f in loads[:2])
     ground = {}

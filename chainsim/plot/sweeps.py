@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._util import GID, dataset, kind, label, legend_outside, new_ax, variable
+from ..arguments import ParameterError
 
 _BOOK = ("status", "iterations", "residual")
 
@@ -21,9 +22,9 @@ def _grid(ds, output, fn, sel):
     ds = dataset(ds, fn)
     dims = set(ds.sizes)
     if "time" in dims or {"output", "parameter"} <= dims or {"parameter", "end"} <= dims:
-        raise TypeError(f"{fn} draws a grid sweep (chainsim.sweep.run of a grid); got {kind(ds)}")
+        raise ParameterError(f"{fn} draws a grid sweep (chainsim.sweep.run of a grid); got {kind(ds)}")
     if "sample" in dims:
-        raise TypeError(f"{fn}: this is a sampled design (one 'sample' dimension, no grid); "
+        raise ParameterError(f"{fn}: this is a sampled design (one 'sample' dimension, no grid); "
                         "plot it as points, e.g. ds.plot.scatter(x=..., y=..., hue=output)")
     da = variable(ds, output, fn)
     if sel:
@@ -70,14 +71,14 @@ def heatmap(ds, output, x=None, y=None, ax=None, contour=False, levels=12, sel=N
         axes = ", ".join(da.dims) or "none"
         hint = ("use lines() for one axis" if da.ndim == 1 else
                 "hold the others with sel={axis: value}")
-        raise ValueError(f"heatmap needs a sweep over two axes; {output!r} varies over "
+        raise ParameterError(f"heatmap needs a sweep over two axes; {output!r} varies over "
                          f"{da.ndim} ({axes}): {hint}")
     dims = list(da.dims)
     x, y = _axis(da, x), _axis(da, y)
     y = y or (dims[0] if x != dims[0] else dims[1])
     x = x or next(d for d in dims if d != y)
     if {x, y} != set(dims):
-        raise ValueError(f"heatmap: x and y must be the axes {dims}; got x={x!r}, y={y!r}")
+        raise ParameterError(f"heatmap: x and y must be the axes {dims}; got x={x!r}, y={y!r}")
     da = da.transpose(y, x)
     xv, yv = da[x].values, da[y].values
     ax = new_ax(ax, figsize=(6.4, 4.6))
@@ -136,13 +137,13 @@ def lines(ds, output, x=None, ax=None, hue=None, sel=None):
     """
     da = _grid(ds, output, "lines", sel)
     if da.ndim not in (1, 2):
-        raise ValueError(f"lines draws one or two axes; {output!r} varies over {da.ndim} "
+        raise ParameterError(f"lines draws one or two axes; {output!r} varies over {da.ndim} "
                          f"({', '.join(da.dims) or 'none'}): hold the others with sel={{axis: value}}")
     dims = list(da.dims)
     x, hue = _axis(da, x), _axis(da, hue)
     x = x or (dims[0] if hue != dims[0] else dims[-1])
     if x not in dims:
-        raise ValueError(f"lines: x = {x!r} is not an axis of {output!r} ({', '.join(dims)})")
+        raise ParameterError(f"lines: x = {x!r} is not an axis of {output!r} ({', '.join(dims)})")
     ax = new_ax(ax, figsize=(7, 4.2))
     units = da.attrs.get("units")
     if da.ndim == 1:
@@ -164,7 +165,7 @@ def lines(ds, output, x=None, ax=None, hue=None, sel=None):
 def _sens(ds, output, fn, need):
     ds = dataset(ds, fn)
     if not set(need) <= set(ds.sizes) | set(ds.data_vars):
-        raise TypeError(f"{fn} needs {'Sobol indices (chainsim.sweep.sobol)' if 'ST' in need else 'a tornado dataset (chainsim.sweep.tornado)'}; got {kind(ds)}")
+        raise ParameterError(f"{fn} needs {'Sobol indices (chainsim.sweep.sobol)' if 'ST' in need else 'a tornado dataset (chainsim.sweep.tornado)'}; got {kind(ds)}")
     return ds
 
 
@@ -196,10 +197,10 @@ def sobol_bars(si, output=None, ax=None):
     outs = [str(o) for o in si["output"].values]
     if output is None:
         if len(outs) != 1:
-            raise ValueError(f"sobol_bars: choose an output: {', '.join(outs)}")
+            raise ParameterError(f"sobol_bars: choose an output: {', '.join(outs)}")
         output = outs[0]
     if output not in outs:
-        raise KeyError(f"sobol_bars: no output {output!r}; the indices are of {', '.join(outs)}")
+        raise ParameterError(f"sobol_bars: no output {output!r}; the indices are of {', '.join(outs)}")
     s = si.sel(output=output)
     order = np.argsort(-np.nan_to_num(s["ST"].values))
     params = [str(p) for p in s["parameter"].values[order]]

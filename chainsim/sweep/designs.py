@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from ..arguments import ParameterError
 
 
 def block_shape(shape: tuple, chunk_size: int) -> tuple:
@@ -142,7 +143,7 @@ def unit_sample(design: str, d: int, n: int, seed: int, start: int, stop: int) -
         i = np.arange(start, stop, dtype=np.uint64)
         strata = np.stack([permutation(i, n, _keys(seed, j)) for j in range(d)], axis=1)
         return (strata + _uniform(seed, 2, d, start, m)) / n
-    raise ValueError(f"unknown design {design!r}")
+    raise ParameterError(f"unknown design {design!r}")
 
 
 def _uniform(seed: int, stream: int, d: int, start: int, m: int) -> np.ndarray:

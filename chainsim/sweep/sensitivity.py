@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..arguments import check_mapping
 from ..model import Model
 from ..outputs import OUTPUTS
 from ..dynamics import IMPACT_SOLVED
@@ -117,8 +118,10 @@ def _spec(spec_or_ranges, method, outputs, n, seed, fixed, tol, max_iter,
     if seed is not None:
         head["seed"] = seed
     d = build_tables(head, fixed, outputs, tol, max_iter, None, impact, main="sensitivity")
-    return SensitivitySpec.from_dict({**d, "ranges": {k: list(v)
-                                                      for k, v in spec_or_ranges.items()}})
+    ranges = check_mapping("ranges", spec_or_ranges)
+    return SensitivitySpec.from_dict({**d, "ranges": {
+        k: list(v) if isinstance(v, (list, tuple, np.ndarray)) else v
+        for k, v in ranges.items()}})
 
 
 def sobol(ranges, outputs=None, *, n: int = 1024, seed: int | None = None,

@@ -20,6 +20,7 @@ import sympy as sp
 
 from . import chain as ch
 from . import energies
+from ..arguments import ParameterError
 
 #: The symbol of a joint angle in :func:`passive_moment` (rad, measured from its rest angle).
 q = sp.Symbol("q")
@@ -167,7 +168,7 @@ def passive_moment(dof: str, angle: sp.Symbol = q, evaluate: bool = False) -> sp
     rows, limit, (c_lim, qref_lim) = _falisse_tables()
     valid = [n for n in rows if rows[n][0] != 0.0 or rows[n][2] != 0.0 or n in limit]
     if dof not in valid:
-        raise ValueError(f"no passive moment for {dof!r}; choose one of {valid}")
+        raise ParameterError(f"no passive moment for {dof!r}; choose one of {valid}")
     x = energies.x
     plain, terms = sp.Integer(0), []
     k1, k2, k3, k4, t1, t2, sign = (float(v) for v in rows[dof])
@@ -310,11 +311,11 @@ def point(name: str, neutral: bool = False, **values) -> sp.Matrix:
     """
     points = _leg_points()
     if name not in points:
-        raise ValueError(f"unknown point {name!r}; choose one of {list(points)}")
+        raise ParameterError(f"unknown point {name!r}; choose one of {list(points)}")
     names = ch.BASE + ch.LEG + ch.LEG_PARAMS
     bad = sorted(set(values) - set(names))
     if bad:
-        raise ValueError(f"unknown coordinates or parameters: {bad}")
+        raise ParameterError(f"unknown coordinates or parameters: {bad}")
     subs = {sp.Symbol(n): sp.Integer(0) for n in ch.BASE + ch.LEG} if neutral else {}
     subs.update({sp.Symbol(n): sp.sympify(v) for n, v in values.items()})
     # the keys are symbols, so one xreplace pass does what subs does, much faster
@@ -370,5 +371,5 @@ def equation(name: str, *args, **kwargs) -> sp.Eq:
     Matrix([[hip_x, hip_y, hip_z - thigh_len]])
     """
     if name not in _EQUATIONS:
-        raise ValueError(f"unknown equation {name!r}; choose one of {list(_EQUATIONS)}")
+        raise ParameterError(f"unknown equation {name!r}; choose one of {list(_EQUATIONS)}")
     return _EQUATIONS[name][0](*args, **kwargs)
