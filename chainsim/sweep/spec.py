@@ -325,7 +325,7 @@ def sample(ranges: dict, n: int, *, design: str = "sobol", seed: int | None = No
 # ---------------------------------------------------------------------------- reprs
 
 #: The longest list of axes in a spec's repr (characters; the rest are counted)
-_REPR_AXES = 160
+_REPR_AXES = 150
 
 
 def _span(values, grid: bool) -> str:
