@@ -51,6 +51,18 @@ class Condition:
     size_unit: str = ""          # a sized preset: ``name:size`` (e.g. leg_length_discrepancy:15)
     default_size: float | None = None
 
+    def __repr__(self):
+        n = len(self.changes)
+        return f"<Condition {self.name}: {self.summary} ({n} change{'' if n == 1 else 's'})>"
+
+    def _repr_html_(self):
+        from .report import html_table
+
+        return html_table(f"Condition {self.name}: {self.summary}",
+                          ("parameter", "change", "source"),
+                          ((c.param, f"{c.op} {'SIZE' if c.value is None else f'{c.value:g}'}",
+                            c.source) for c in self.changes), ".doc: the reasoning")
+
 
 _NIELSEN = "navicular drop: normal 3.6-8.1 mm, over 10 mm abnormal (Nielsen et al. 2009, J Foot Ankle Res 2:12)"
 _ZIFCHOCK = "planus feet mostly very flexible, cavus feet very stiff (Zifchock et al. 2017, JAPMA 107:119)"

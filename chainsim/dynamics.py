@@ -399,6 +399,39 @@ class ImpactResult:
         return StaticResult(self.model, {}, "ok", 0, 0.0, self.states[i, :L.NQ], None,
                             theta).points()
 
+    def to_series(self):
+        """The scalars as a ``pandas.Series`` indexed by name (pandas: ``pip install
+        'chainsim[sweep]'``).
+
+        Returns
+        -------
+        pandas.Series
+            float64, the values of :attr:`scalars`; ``attrs`` holds ``units`` (by name),
+            ``status`` and ``preset``.
+        """
+        from .report import pandas_for
+
+        pd = pandas_for("ImpactResult.to_series")
+        s = pd.Series([self.scalars[k] for k in SCALARS], index=list(SCALARS), dtype=float,
+                      name="value")
+        s.attrs = {"units": {k: u for k, (u, _) in SCALARS.items()}, "status": self.status,
+                   "preset": self.options["preset"]}
+        return s
+
+    def __repr__(self):
+        return (f"<ImpactResult {self.status}, {self.options['preset']}: impact peak "
+                f"{self.scalars['impact_peak_bw']:.3g} BW, loading rate "
+                f"{self.scalars['loading_rate_bw_per_s']:.3g} BW/s>")
+
+    def _repr_html_(self):
+        from .report import html_table
+
+        return html_table(f"ImpactResult: {self.status}, {self.options['preset']}",
+                          ("scalar", "value", "estimated error", "unit"),
+                          ((k, float(self.scalars[k]), float(self.errors.get(k, math.nan)), u)
+                           for k, (u, _) in SCALARS.items()),
+                          "time series: .dataset (xarray); scalars: .scalars, .to_series()")
+
 
 @dataclass
 class ImpactBatch:
@@ -420,6 +453,42 @@ class ImpactBatch:
 
     def to_xarray(self):
         return self.dataset
+
+    def to_dataframe(self):
+        """One row per impact: its scalars and ``status`` (pandas: ``pip install
+        'chainsim[sweep]'``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``attrs["units"]`` holds each scalar's unit.
+        """
+        from .report import pandas_for
+
+        pd = pandas_for("ImpactBatch.to_dataframe")
+        df = pd.DataFrame({**{k: self.scalars[k] for k in SCALARS},
+                           "status": np.asarray(self.scalars["status"], dtype=str)})
+        df.attrs = {"units": {k: u for k, (u, _) in SCALARS.items()}}
+        return df
+
+    def _status_counts(self) -> str:
+        from .report import counts
+
+        return counts(self.scalars["status"])
+
+    def __repr__(self):
+        return (f"<ImpactBatch of {len(self.scalars['status'])} impacts "
+                f"({self._status_counts()}), {self.options['preset']}>")
+
+    def _repr_html_(self):
+        from .report import html_table, summary
+
+        return html_table(f"ImpactBatch: {len(self.scalars['status'])} impacts "
+                          f"({self._status_counts()}), {self.options['preset']}",
+                          ("scalar", "median (min .. max)", "unit"),
+                          ((k, summary(self.scalars[k]), u) for k, (u, _) in SCALARS.items()),
+                          "every impact's scalars: .to_dataframe(); time series: .dataset "
+                          "(xarray)")
 
 
 def impact(model: Model | None = None, preset: str = "running_heel_strike", **options

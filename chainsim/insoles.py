@@ -75,9 +75,18 @@ class Insole:
     def __hash__(self):
         return hash(tuple(self._values.values()))
 
+    def _changed(self) -> dict:
+        return {k: v for k, v in self._values.items() if v != _PARAMS[k].default}
+
     def __repr__(self):
-        changed = {k: v for k, v in self._values.items() if v != _PARAMS[k].default}
-        return f"Insole({self.name!r}, {changed})"
+        return f"Insole({self.name!r}, {self._changed()})"
+
+    def _repr_html_(self):
+        from .report import html_table
+
+        return html_table(f"Insole {self.name}: {self.description}", ("field", "value", "unit"),
+                          ((k, v, _PARAMS[k].unit) for k, v in self._changed().items()),
+                          "every field: .values(); as a file: .to_toml()")
 
     def values(self) -> dict:
         """Field values in user units."""

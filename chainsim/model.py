@@ -65,9 +65,20 @@ class Model(Mapping):
     def __eq__(self, other):
         return isinstance(other, Model) and self._values == other._values
 
+    def _changed(self) -> dict:
+        return {k: v for k, v in self._values.items() if v != REGISTRY[k].default}
+
     def __repr__(self):
-        changed = {k: v for k, v in self._values.items() if v != REGISTRY[k].default}
-        return f"Model({changed!r})"
+        return f"Model({self._changed()!r})"
+
+    def _repr_html_(self):
+        from .report import html_table
+
+        changed = self._changed()
+        return html_table(f"Model: {len(changed)} parameters changed from the defaults",
+                          ("parameter", "value", "unit"),
+                          ((k, v, REGISTRY[k].unit) for k, v in changed.items()),
+                          f"all {len(KEYS)} parameters: dict(model)")
 
     def replace(self, params: Mapping | None = None, **kwargs) -> Model:
         """Return a copy with some parameters changed."""

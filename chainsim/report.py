@@ -1,6 +1,9 @@
-"""Plain-text tables of results: one model, or a baseline and a changed model side by side."""
+"""Tables of results: plain text (one model, or a baseline and a changed model side by side),
+and the compact HTML tables of the results' Jupyter views."""
 
 from __future__ import annotations
+
+from html import escape
 
 from .outputs import OUTPUTS, PUBLIC
 
@@ -48,3 +51,77 @@ def table(result, other=None) -> str:
         a, b = result[name], other[name]
         lines.append(f"{name:44s} {_fmt(a)} {_fmt(b)} {_fmt(b - a)} {'':9s} {'':9s} {'':9s}  {OUTPUTS[name].unit}")
     return "\n".join(lines)
+
+
+#: The outputs shown first, foot to pelvis: side outputs (per side), then global ones.
+HEADLINE_SIDE = ("navicular_drop_mm", "rearfoot_eversion_deg", "tibial_rotation_deg",
+                 "knee_flexion_deg", "knee_valgus_deg", "hip_flexion_deg", "hip_adduction_deg")
+HEADLINE_GLOBAL = ("pelvis.tilt_deg", "pelvis.obliquity_deg")
+
+
+def html_table(title: str, header, rows, note: str = "") -> str:
+    """A compact HTML table (for Jupyter's ``_repr_html_``), every text escaped.
+
+    Parameters
+    ----------
+    title : str
+        The caption (the object and its status).
+    header : sequence of str
+        The column names.
+    rows : iterable of sequence
+        The cells; numbers are shown with 4 significant digits, NaN as "nan".
+    note : str
+        A line under the table (how to get everything).
+
+    Returns
+    -------
+    str
+    """
+    def cell(v):
+        return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+    head = "".join(f"<th>{escape(str(h))}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{escape(cell(v))}</td>" for v in row) + "</tr>"
+                   for row in rows)
+    foot = f"<p><small>{escape(note)}</small></p>" if note else ""
+    return (f"<div><table><caption>{escape(title)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>{foot}</div>")
+
+
+def headline_rows(value):
+    """``(output, left, right, unit)`` rows of the headline outputs; ``value(name)`` gives
+    an output's value (or a summary of it)."""
+    for name in HEADLINE_SIDE:
+        yield (name, value(f"left.{name}"), value(f"right.{name}"),
+               OUTPUTS[f"left.{name}"].unit)
+    for name in HEADLINE_GLOBAL:
+        yield name, value(name), "", OUTPUTS[name].unit
+
+
+def counts(names) -> str:
+    """``"3 ok, 1 not_converged"``: how many of each name, most frequent first."""
+    from collections import Counter
+
+    return ", ".join(f"{c} {n}" for n, c in Counter(map(str, names)).most_common())
+
+
+def summary(values) -> str:
+    """``"median (min .. max)"`` of the finite ``values``, or ``"nan"`` if there is none."""
+    import numpy as np
+
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return "nan"
+    return f"{np.median(v):.4g} ({v.min():.4g} .. {v.max():.4g})"
+
+
+def pandas_for(what: str):
+    """The ``pandas`` module, or :class:`chainsim._extras.MissingExtra` naming the ``sweep``
+    extra; ``what`` is what needs it, for the message."""
+    from ._extras import require
+
+    require("sweep", "pandas", what=what)
+    import pandas
+
+    return pandas

@@ -14,6 +14,7 @@ from .core.jit import num_threads
 from .model import Model, columns
 from .outputs import OUTPUTS, PUBLIC, unpack
 from .pack import batch_size, pack
+from .params import KEYS, REGISTRY, targets
 
 #: Name of each status code (declared in ``chainsim/symbolic/boundary.py``).
 STATUS = dict(enumerate(layout.STATUS_NAMES))
@@ -42,6 +43,9 @@ CHUNK_MAX = 2**31 - 1
 #: Measured peak (tracemalloc, 20,000 points, every parameter given as an array): 5345 B;
 #: with a margin for the allocator's overhead.
 SOLVE_BYTES_PER_POINT = 8192
+#: The prefix of an input parameter's column in :meth:`BatchResult.to_dataframe` (as in the
+#: sweeps' results: ``left.toe_extension_deg`` is both an input and an output).
+INPUT_PREFIX = "param."
 
 
 class StaticResult(Mapping):
@@ -136,8 +140,43 @@ class StaticResult(Mapping):
         n = external_loads(self.q, self.r, self.theta, w, new_output_work(), pts, fs, seg)
         return [(SEGMENTS[seg[i]], pts[i].copy(), fs[i].copy()) for i in range(n)]
 
+    def to_series(self, checks: bool = False):
+        """Every output as a ``pandas.Series`` indexed by name (pandas: ``pip install
+        'chainsim[sweep]'``).
+
+        Parameters
+        ----------
+        checks : bool
+            Also the equilibrium checks (``check.*``).
+
+        Returns
+        -------
+        pandas.Series
+            float64, the values of :meth:`to_dict`; ``attrs`` holds ``units`` (by name),
+            ``status`` and ``iterations``.
+        """
+        from .report import pandas_for
+
+        pd = pandas_for("StaticResult.to_series")
+        keys = list(OUTPUTS if checks else PUBLIC)
+        s = pd.Series([float(self._values[k]) for k in keys], index=keys, dtype=float,
+                      name="value")
+        s.attrs = {"units": {k: OUTPUTS[k].unit for k in keys}, "status": self.status,
+                   "iterations": int(self.iterations)}
+        return s
+
     def __repr__(self):
-        return f"<StaticResult {self.status}, {self.iterations} iterations>"
+        drop = "/".join(f"{self._values[f'{s}.navicular_drop_mm']:.2f}" for s in ("left", "right"))
+        return (f"<StaticResult {self.status}, {self.iterations} iterations, "
+                f"navicular drop {drop} mm (left/right)>")
+
+    def _repr_html_(self):
+        from .report import headline_rows, html_table
+
+        return html_table(f"StaticResult: {self.status}, {self.iterations} iterations",
+                          ("output", "left", "right", "unit"),
+                          headline_rows(lambda k: float(self._values[k])),
+                          f"{len(PUBLIC)} outputs: .table(), .to_dict(), .to_series()")
 
 
 class BatchResult(Mapping):
@@ -264,8 +303,64 @@ class BatchResult(Mapping):
                   *(np.asarray(v) for v in (self._columns or {}).values())]
         return sum(a.nbytes for a in arrays)
 
+    def _inputs(self) -> dict:
+        """The input parameters of each point: the columns as given (scalars repeated), or
+        for models the parameters that any of them changes from its default.
+
+        Returns
+        -------
+        dict of str -> numpy.ndarray
+            Parameter key -> array of one value per point.
+        """
+        n = len(self.status_code)
+        if self._columns is not None:
+            return {k: np.broadcast_to(np.asarray(v), (n,)) for k, v in self._columns.items()}
+        models = self.models or []
+        return {k: np.array([m[k] for m in models]) for k in KEYS
+                if any(m[k] != REGISTRY[k].default for m in models)}
+
+    def to_dataframe(self, checks: bool = False):
+        """One row per point: its input parameters (``param.`` and the key: the columns as
+        given, or the parameters that any of the models changes), every output, ``status`` and ``iterations`` (pandas: ``pip install
+        'chainsim[sweep]'``).
+
+        Parameters
+        ----------
+        checks : bool
+            Also the equilibrium checks (``check.*``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``attrs["units"]`` holds each column's unit.
+        """
+        from .report import pandas_for
+
+        pd = pandas_for("BatchResult.to_dataframe")
+        keys = list(OUTPUTS if checks else PUBLIC)
+        inputs = self._inputs()
+        data = {INPUT_PREFIX + k: v for k, v in inputs.items()}
+        data.update({k: self._values[k] for k in keys})
+        data["status"] = self.status.astype(str)
+        data["iterations"] = self.iterations
+        df = pd.DataFrame(data)
+        units = {INPUT_PREFIX + k: REGISTRY[targets(k)[0]].unit for k in inputs}
+        units.update({k: OUTPUTS[k].unit for k in keys})
+        df.attrs = {"units": units}
+        return df
+
     def __repr__(self):
         return f"<BatchResult of {len(self.status_code)} points, {int(self.ok.sum())} ok>"
+
+    def _repr_html_(self):
+        from .report import counts, headline_rows, html_table, summary
+
+        ok = self.ok
+        return html_table(f"BatchResult: {len(ok)} points, {counts(self.status)}",
+                          ("output", "left", "right", "unit"),
+                          headline_rows(lambda k: summary(self._values[k][ok])),
+                          f"median (min .. max) of the {int(ok.sum())} solved points; "
+                          f"every point, input and output: .to_dataframe()")
 
 
 def solve_memory_bytes(n: int) -> int:

@@ -156,6 +156,16 @@ class SweepSpec:
     def __hash__(self):
         return hash(self.to_json())
 
+    def __repr__(self):
+        shape = " x ".join(map(str, self.shape)) if len(self.shape) <= 4 else f"{len(self.shape)} axes"
+        head = (f"{self.design} of {self.size:,} points ({shape})" if self.design == "grid"
+                else f"{self.design}, n={self.n}, seed={self.seed}")
+        return _spec_repr("SweepSpec", head, self.params, self.design == "grid", self)
+
+    def _repr_html_(self):
+        return _spec_html("SweepSpec", f"{self.design}, {self.size:,} points, {self.kind}",
+                          self.params, self.design == "grid", self)
+
     @classmethod
     def from_dict(cls, d: dict, *, source: str | None = None, text: str = "") -> SweepSpec:
         """Validate a specification given as a nested dict (the TOML file's shape).
@@ -312,6 +322,52 @@ def sample(ranges: dict, n: int, *, design: str = "sobol", seed: int | None = No
     return SweepSpec.from_dict({**d, "ranges": {k: list(v) for k, v in ranges.items()}})
 
 
+# ---------------------------------------------------------------------------- reprs
+
+#: The longest list of axes in a spec's repr (characters; the rest are counted)
+_REPR_AXES = 150
+
+
+def _span(values, grid: bool) -> str:
+    """An axis in a few characters: a grid axis's count and range (or first value), a
+    sampled range's low and high."""
+    def num(v):
+        return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+    if not grid:
+        return f"{values[0]:g} .. {values[1]:g}"
+    if all(map(num, values)):
+        return f"{len(values)} in {min(values):g} .. {max(values):g}"
+    first = str(values[0])[:20]
+    return f"{len(values)}: {first}{', ...' if len(values) > 1 else ''}"
+
+
+def _spec_repr(cls: str, head: str, params, grid: bool, spec) -> str:
+    """A spec's one-line repr: its design, the axes summarised (as many as fit), the counts
+    of fixed parameters and outputs."""
+    axes, shown = [], 0
+    for key, values in params:
+        item = f"{key[:40]} {_span(values, grid)}"
+        if shown + len(item) > _REPR_AXES:
+            break
+        axes.append(item)
+        shown += len(item) + 2
+    more = len(params) - len(axes)
+    tail = f" (+{more} more)" if more else ""
+    kind = spec.kind if spec.kind == "static" else f"impact {dict(spec.impact).get('preset')}"
+    return (f"<{cls} {head}, {kind}: {', '.join(axes)}{tail}; {len(spec.fixed)} fixed, "
+            f"{len(spec.outputs)} outputs>")
+
+
+def _spec_html(cls: str, head: str, params, grid: bool, spec) -> str:
+    from ..report import html_table
+
+    return html_table(f"{cls}: {head}", ("parameter", "values" if grid else "range"),
+                      ((k, _span(v, grid)) for k, v in params),
+                      f"{len(spec.fixed)} fixed, {len(spec.outputs)} outputs; "
+                      f"everything: .to_dict()")
+
+
 # ---------------------------------------------------------------------------- sensitivity
 
 @dataclass(frozen=True, eq=False)
@@ -343,6 +399,14 @@ class SensitivitySpec:
     max_iter: int = MAX_ITER
     kind: str = "static"
     impact: tuple = ()
+
+    def __repr__(self):
+        return _spec_repr("SensitivitySpec", f"{self.method}, n={self.n}, seed={self.seed}",
+                          self.ranges, False, self)
+
+    def _repr_html_(self):
+        return _spec_html("SensitivitySpec", f"{self.method}, n={self.n}, {self.kind}",
+                          self.ranges, False, self)
 
     def to_dict(self) -> dict:
         head = {"method": self.method, "n": self.n, "seed": self.seed, "outputs": list(self.outputs)}
