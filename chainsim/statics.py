@@ -43,9 +43,10 @@ CHUNK_MAX = 2**31 - 1
 #: Measured peak (tracemalloc, 20,000 points, every parameter given as an array): 5345 B;
 #: with a margin for the allocator's overhead.
 SOLVE_BYTES_PER_POINT = 8192
-#: The prefix of an input parameter's column in :meth:`BatchResult.to_dataframe` (as in the
-#: sweeps' results: ``left.toe_extension_deg`` is both an input and an output).
-INPUT_PREFIX = "param."
+#: The prefix of an input parameter's name in a table of results (a batch's
+#: :meth:`BatchResult.to_dataframe`, a sweep's dataset): parameters and outputs are separate
+#: namespaces (``left.toe_extension_deg`` is both an input and an output).
+PARAM_PREFIX = "param."
 
 
 class StaticResult(Mapping):
@@ -339,12 +340,12 @@ class BatchResult(Mapping):
         pd = pandas_for("BatchResult.to_dataframe")
         keys = list(OUTPUTS if checks else PUBLIC)
         inputs = self._inputs()
-        data = {INPUT_PREFIX + k: v for k, v in inputs.items()}
+        data = {PARAM_PREFIX + k: v for k, v in inputs.items()}
         data.update({k: self._values[k] for k in keys})
         data["status"] = self.status.astype(str)
         data["iterations"] = self.iterations
         df = pd.DataFrame(data)
-        units = {INPUT_PREFIX + k: REGISTRY[targets(k)[0]].unit for k in inputs}
+        units = {PARAM_PREFIX + k: REGISTRY[targets(k)[0]].unit for k in inputs}
         units.update({k: OUTPUTS[k].unit for k in keys})
         df.attrs = {"units": units}
         return df

@@ -30,7 +30,7 @@ import numpy as np
 from ..arguments import check_mapping, check_texts
 from ..insoles import toml_error_position
 from ..outputs import PUBLIC
-from ..statics import MAX_ITER, TOL
+from ..statics import MAX_ITER, PARAM_PREFIX, TOL
 from . import budget, categories
 from .checks import (DESIGNS, METHODS, Source, SpecError, check_axes, check_categories,
                      check_common, check_int, check_ranges, fail, hint)
@@ -43,9 +43,6 @@ except ModuleNotFoundError:          # Python 3.10
 #: points per chunk when neither the spec nor the caller says (the unit of work and of storage;
 #: zarr's fixed cost per write, ~1.5 ms for each of ~90 variables, is then ~3.5 us per point)
 DEFAULT_CHUNK = 32768
-#: the prefix of a swept parameter's dimension or coordinate in a result: parameters and
-#: outputs are separate namespaces (``left.toe_extension_deg`` is both an input and an output)
-PARAM_PREFIX = "param."
 
 
 def param_name(key: str) -> str:
