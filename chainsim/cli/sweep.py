@@ -8,12 +8,14 @@ from pathlib import Path
 
 from ..params import ParameterError
 from ..sweep.spec import DEFAULT_CHUNK
+from .common import add_command
 
 
 def add_commands(sub) -> None:
     """Add the ``sweep`` and ``sensitivity`` subcommands to ``chainsim``'s subparsers."""
-    p = sub.add_parser("sweep", help="run a parameter sweep from a TOML spec into a Zarr store "
-                                     "(resumable: run it again to finish an interrupted sweep)")
+    p = add_command(sub, "sweep", "run a parameter sweep from a TOML spec into a Zarr store "
+                    "(resumable: run it again to finish an interrupted sweep)",
+                    "chainsim sweep examples/sweep.toml --out sweep.zarr --netcdf sweep.nc")
     p.add_argument("spec", help="the sweep's TOML file (see examples/sweep.toml)")
     p.add_argument("--out", required=True, metavar="STORE", help="Zarr store (a directory)")
     p.add_argument("--scheduler", metavar="ADDRESS",
@@ -26,13 +28,14 @@ def add_commands(sub) -> None:
     p.add_argument("--verify", action="store_true",
                    help="check an existing store: read every finished chunk back against its "
                         "checksum and compute again those missing, unreadable or damaged")
-    p.add_argument("--netcdf", metavar="FILE", help="also export the result to one netCDF file")
+    p.add_argument("--netcdf", metavar="FILE", help="also export the result to one netCDF file (FILE.nc)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_sweep)
-    q = sub.add_parser("sensitivity", help="Sobol' or one-at-a-time sensitivity from a TOML spec")
+    q = add_command(sub, "sensitivity", "Sobol' or one-at-a-time sensitivity from a TOML spec",
+                    "chainsim sensitivity examples/sensitivity.toml --netcdf indices.nc")
     q.add_argument("spec", help="the analysis' TOML file (see examples/sensitivity.toml)")
     q.add_argument("--threads", type=int, help="numba threads")
-    q.add_argument("--netcdf", metavar="FILE", help="also save the indices to a netCDF file")
+    q.add_argument("--netcdf", metavar="FILE", help="also save the indices to a netCDF file (FILE.nc)")
     q.set_defaults(func=cmd_sensitivity)
 
 
