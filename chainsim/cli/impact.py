@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from ..params import ParameterError
 from .common import (add_command, add_model_options, build_model, check_out_file, json_result,
                      model_inputs, parse_settings, write_csv)
@@ -34,8 +36,9 @@ def add_commands(sub) -> None:
                     "landing) and print the impact peak, loading rate and joint peaks",
                     "chainsim impact --preset drop_landing --option velocity_m_per_s=3 "
                     "--out run.csv",
-                    f"--preset takes an impact preset ({', '.join(PRESETS)}; default "
-                    "running_heel_strike) as well as conditions (SIDE=NAME).\n\n"
+                    textwrap.fill(f"--preset takes an impact preset ({', '.join(PRESETS)}; "
+                                  "default running_heel_strike) as well as conditions "
+                                  "(SIDE=NAME).", 79) + "\n\n"
                     f"--out formats, by extension:\n{formats}")
     add_model_options(p)
     p.add_argument("--option", action="append", metavar="NAME=VALUE",
