@@ -94,15 +94,14 @@ def write_csv(path, columns: dict, units: dict) -> None:
 
 
 def check_out_file(path: str, option: str, formats) -> str:
-    """``path`` checked before any computing: its extension one of ``formats`` (e.g.
-    ``(".nc", ".csv")``), then as a writable file (:func:`check_out_path`); returns the
-    extension."""
-    ext = Path(path).suffix.lower() if path else ""
+    """``path`` checked before any computing: as a writable file (:func:`check_out_path`),
+    then its extension one of ``formats`` (e.g. ``(".nc", ".csv")``); returns the extension."""
+    check_out_path(path, option)
+    ext = Path(path).suffix.lower()
     if ext not in formats:
         what = f"the extension {ext!r}" if ext else "no extension"
         raise ParameterError(f"{option} {path!r}: {what} is not an output format here; "
                              f"allowed: {', '.join(formats)}")
-    check_out_path(path, option)
     return ext
 
 
