@@ -114,14 +114,18 @@ def test_compare_json_has_units_and_both_inputs(capsys):
 
 
 @pytest.mark.parametrize("command, key", [(["params"], "parameters"),
-                                          (["outputs"], "outputs"), (["presets"], "presets")])
+                                          (["outputs"], "outputs"), (["presets"], "presets"),
+                                          (["insoles"], "insoles")])
 def test_listings_as_json(capsys, command, key):
     rc, out, _ = _main(capsys, *command, "--json")
     assert rc == 0
     d = _json(out)
     assert d[key]
-    if key != "presets":
+    if key in ("parameters", "outputs"):
         assert all(d["units"][k] == v["unit"] for k, v in d[key].items())
+    if key == "insoles":
+        assert d["units"]["heel_lift_mm"] == "mm"
+        assert "heel_lift_mm" in d[key]["medium_arch"]["values"]
 
 
 def test_impact_json_has_units_and_inputs(capsys):

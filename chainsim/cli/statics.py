@@ -159,9 +159,14 @@ def _cmd_presets(args) -> int:
 
 
 def _cmd_insoles(args) -> int:
-    from ..insoles import listing
+    from ..insoles import CATALOGUE, listing
 
-    print(listing())
+    if args.json:
+        print(json_result({"insoles": {k: {"description": i.description, "values": i.values()}
+                                       for k, i in CATALOGUE.items()}},
+                          {p.name: p.unit for p in INSOLE}))
+    else:
+        print(listing())
     return 0
 
 
@@ -249,8 +254,10 @@ def add_commands(sub) -> None:
     p.add_argument("name", nargs="?", metavar="NAME", help="the preset to show")
     _json_option(p, "the preset(s)")
     p.set_defaults(func=_cmd_presets)
-    add_command(sub, "insoles", "list the catalogue insoles",
-                "chainsim insoles").set_defaults(func=_cmd_insoles)
+    p = add_command(sub, "insoles", "list the catalogue insoles",
+                    "chainsim insoles\nchainsim solve --insole both=medium_arch")
+    _json_option(p, "the insoles and their values")
+    p.set_defaults(func=_cmd_insoles)
     p = add_command(sub, "params", "list every parameter: default, unit, valid range, meaning",
                     "chainsim params --json")
     _json_option(p, "the parameters")
