@@ -65,8 +65,14 @@ def test_json_is_one_flat_object_of_every_output_and_status(solve_json, expected
     assert len(lines) == 1
     d = _strict_json(lines[0])
     assert isinstance(d, dict)
-    assert set(d) == set(PUBLIC) | {"status"}
+    assert set(d) == set(PUBLIC) | {"status", "chainsim_version", "inputs", "units"}
     assert d["status"] == expected.status
+    assert d["chainsim_version"] == cs.__version__
+    assert d["units"] == {k: OUTPUTS[k].unit for k in PUBLIC}
+    assert d["inputs"]["set"] == SET_ARGS[1::2]
+    assert d["inputs"]["changed_parameters"] == {    # both. as left. and right.
+        "left.wedge_deg": 10.0, "right.wedge_deg": 10.0, "left.arch_stiffness_n_per_mm": 60.0,
+        "subject.sex": "female", "right.subtalar_drive_deg": 5.0}
     for k in PUBLIC:
         assert d[k] is None or isinstance(d[k], float), k
 

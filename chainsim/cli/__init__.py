@@ -26,10 +26,11 @@ try:
 except ModuleNotFoundError:          # Python 3.10
     import tomli as tomllib
 
+from .. import __version__
 from .._extras import MissingExtra, missing_extra
 from ..params import ParameterError
 from . import impact, statics, sweep
-from .common import check_out_path, int_option, threads_option
+from .common import check_out_file, int_option, threads_option
 
 #: what ``chainsim`` exits with (shown by ``chainsim --help``)
 EXIT_CODES = {
@@ -41,10 +42,19 @@ EXIT_CODES = {
     130: "interrupted (Ctrl-C)",
     141: "the output was closed early (e.g. `chainsim solve | head -1`); nothing more is printed",
 }
-#: the options, of any command, that name one file to write: checked by :func:`main` before the
-#: command runs (``impact --out`` and ``fit-insole --out`` are checked by their commands;
-#: ``sweep --out`` is a Zarr store, a directory)
-OUTPUT_FILES = {"netcdf": "--netcdf"}
+#: the options, of any command, that name one file to write, and the extensions they take:
+#: checked by :func:`main` before the command runs (``impact --out`` and ``fit-insole --out``
+#: are checked by their commands; ``sweep --out`` is a Zarr store, a directory)
+OUTPUT_FILES = {"netcdf": ("--netcdf", (".nc",))}
+
+#: ``chainsim --help``'s description (plain text: no reST markup)
+DESCRIPTION = ("chainsim: the human lower body as a linked chain, from the command line.\n\n"
+               "examples:\n"
+               "  chainsim solve --preset left=flat_foot --insole both=medium_arch --json\n"
+               "  chainsim compare --base-preset both=flat_foot --insole both=motion_control\n"
+               "  chainsim presets flat_foot\n"
+               "  chainsim impact --preset running_heel_strike --out run.csv\n"
+               "  chainsim sweep examples/sweep.toml --out sweep.zarr --netcdf sweep.nc")
 
 EPILOG = "exit codes:\n" + "\n".join(
     textwrap.fill(v, 79, initial_indent=f"  {k:<5d}", subsequent_indent=" " * 7)
@@ -60,8 +70,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``chainsim`` argument parser with every subcommand."""
-    parser = _Parser(prog="chainsim", description=__doc__.splitlines()[0], epilog=EPILOG,
+    parser = _Parser(prog="chainsim", description=DESCRIPTION, epilog=EPILOG,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"chainsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     statics.add_commands(sub)      # chainsim solve, compare, fit-insole, presets, insoles, ...
     sweep.add_commands(sub)        # chainsim sweep, chainsim sensitivity
@@ -114,9 +125,9 @@ def main(argv=None) -> int:
     args = None
     try:
         args = parser.parse_args(argv)
-        for dest, option in OUTPUT_FILES.items():       # before any computing
+        for dest, (option, formats) in OUTPUT_FILES.items():       # before any computing
             if getattr(args, dest, None) is not None:
-                check_out_path(getattr(args, dest), option)
+                check_out_file(getattr(args, dest), option, formats)
         rc = args.func(args)
         sys.stdout.flush()               # a closed pipe shows here, not at the exit
         return rc

@@ -1,15 +1,18 @@
-"""What the ``chainsim`` commands share: the model options, ``--set`` values, JSON output."""
+"""What the ``chainsim`` commands share: the model options, ``--set`` values, JSON, CSV and
+output files by extension, the subcommands' help."""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import math
 import os
 from pathlib import Path
 
+from .. import __version__
 from ..model import Model
-from ..params import ParameterError
+from ..params import REGISTRY, ParameterError
 
 #: the longest file name (one path component) most file systems take
 NAME_MAX = 255
@@ -50,8 +53,64 @@ def to_json(d) -> str:
     def clean(v):
         if isinstance(v, dict):
             return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [clean(x) for x in v]
         return None if isinstance(v, float) and not math.isfinite(v) else v
     return json.dumps(clean(d), indent=None)
+
+
+def changed_parameters(model: Model) -> dict:
+    """The parameters of ``model`` that differ from their defaults."""
+    return {k: model[k] for k in model if model[k] != REGISTRY[k].default}
+
+
+def model_inputs(args, model: Model | None = None, prefix: str = "") -> dict:
+    """The model options given (``--set``, ``--preset``, ``--insole``; with ``prefix``, e.g.
+    ``base_``) and, with ``model``, its changed parameters: the ``inputs`` of a JSON result."""
+    out = {f"{prefix}{k}": getattr(args, f"{prefix}{k}", None) or [] for k in
+           ("set", "preset", "insole")}
+    if model is not None:
+        out["changed_parameters"] = changed_parameters(model)
+    return out
+
+
+def json_result(result: dict, units: dict, inputs: dict | None = None) -> str:
+    """``result`` as one JSON line with ``chainsim_version``, ``inputs`` and ``units`` added."""
+    return to_json({**result, "chainsim_version": __version__, "inputs": inputs or {},
+                    "units": units})
+
+
+def csv_header(name: str, unit: str) -> str:
+    """A CSV column name with its unit: ``name [unit]`` (the name alone without a unit)."""
+    return f"{name} [{unit}]" if unit else name
+
+
+def write_csv(path, columns: dict, units: dict) -> None:
+    """Equal-length ``columns`` (name -> values) as CSV: one header row ``name [unit]``."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow([csv_header(k, units.get(k, "")) for k in columns])
+        w.writerows(zip(*columns.values()))
+
+
+def check_out_file(path: str, option: str, formats) -> str:
+    """``path`` checked before any computing: as a writable file (:func:`check_out_path`),
+    then its extension one of ``formats`` (e.g. ``(".nc", ".csv")``); returns the extension."""
+    check_out_path(path, option)
+    ext = Path(path).suffix.lower()
+    if ext not in formats:
+        what = f"the extension {ext!r}" if ext else "no extension"
+        raise ParameterError(f"{option} {path!r}: {what} is not an output format here; "
+                             f"allowed: {', '.join(formats)}")
+    return ext
+
+
+def add_command(sub, name: str, help: str, example: str, more: str = ""):
+    """A subcommand with a one-line ``help`` (also its description) and an example (its
+    epilog, followed by ``more``)."""
+    epilog = "example:\n  " + example.replace("\n", "\n  ") + (f"\n\n{more}" if more else "")
+    return sub.add_parser(name, help=help, description=help, epilog=epilog,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 def add_model_options(p, prefix="", what="") -> None:
@@ -123,5 +182,6 @@ def threads_option(text: str) -> int:
     return int_option(1, numba.config.NUMBA_NUM_THREADS)(text)
 
 
-__all__ = ["parse_settings", "build_model", "to_json", "add_model_options", "check_out_path",
-           "int_option", "threads_option", "NAME_MAX"]
+__all__ = ["parse_settings", "build_model", "to_json", "changed_parameters", "model_inputs",
+           "json_result", "csv_header", "write_csv", "check_out_file", "add_command",
+           "add_model_options", "check_out_path", "int_option", "threads_option", "NAME_MAX"]

@@ -2,12 +2,21 @@
 
     chainsim impact --preset running_heel_strike --set both.arch_stiffness_n_per_mm=100 --json
     chainsim impact --preset drop_landing --option velocity_m_per_s=3 --out run.nc
+
+``--out`` writes the time series in the format its extension names (:data:`OUT_FORMATS`).
 """
 
 from __future__ import annotations
 
+import textwrap
+
 from ..params import ParameterError
-from .common import add_model_options, build_model, check_out_path, parse_settings, to_json
+from .common import (add_command, add_model_options, build_model, check_out_file, json_result,
+                     model_inputs, parse_settings, write_csv)
+
+#: the formats of ``impact --out``, by extension
+OUT_FORMATS = {".nc": "netCDF (needs the sweep extra)", ".csv": "CSV, one header row "
+               "'name [unit]'", ".json": "JSON with units, the scalars and the inputs"}
 
 
 def impact_options() -> tuple:
@@ -22,16 +31,23 @@ def add_commands(sub) -> None:
     """Add the ``impact`` subcommand to ``chainsim``'s subparsers."""
     from ..dynamics import PRESETS
 
-    p = sub.add_parser("impact", help="simulate an impact (heel strike, forefoot strike, drop "
-                       "landing) and print the impact peak, loading rate and joint peaks")
+    formats = "\n".join(f"  {k:6s} {v}" for k, v in OUT_FORMATS.items())
+    p = add_command(sub, "impact", "simulate an impact (heel strike, forefoot strike, drop "
+                    "landing) and print the impact peak, loading rate and joint peaks",
+                    "chainsim impact --preset drop_landing --option velocity_m_per_s=3 "
+                    "--out run.csv",
+                    textwrap.fill(f"--preset takes an impact preset ({', '.join(PRESETS)}; "
+                                  "default running_heel_strike) as well as conditions "
+                                  "(SIDE=NAME).", 79) + "\n\n"
+                    f"--out formats, by extension:\n{formats}")
     add_model_options(p)
-    p.epilog = (f"--preset takes an impact preset ({', '.join(PRESETS)}; default "
-                "running_heel_strike) as well as conditions (SIDE=NAME).")
     p.add_argument("--option", action="append", metavar="NAME=VALUE",
                    help=f"impact option (repeatable): {', '.join(impact_options())} "
                    "(shod: 1/0, true/false)")
-    p.add_argument("--json", action="store_true", help="the scalars as one JSON object")
-    p.add_argument("--out", metavar="FILE.nc", help="write the time series as netCDF")
+    p.add_argument("--json", action="store_true", help="the scalars as one JSON object (with "
+                   "units, inputs and chainsim_version)")
+    p.add_argument("--out", metavar="FILE", help="write the time series: "
+                   f"{', '.join(OUT_FORMATS)} by extension")
     p.set_defaults(func=cmd_impact)
 
 
@@ -84,13 +100,15 @@ def cmd_impact(args) -> int:
     options = parse_options(args.option)
     check_options(preset or "running_heel_strike", options)
     model = build_model(args.set, conditions, args.insole)
-    if args.out is not None:
-        check_out_path(args.out)                # before the simulation, not after it
+    if args.out is not None:                    # before the simulation, not after it
+        fmt = check_out_file(args.out, "--out", tuple(OUT_FORMATS))
     r = impact(model, preset or "running_heel_strike", **options)
+    inputs = {**model_inputs(args, model), "option": args.option or [],
+              "impact_preset": preset or "running_heel_strike"}
     if args.out is not None:
-        r.dataset.to_netcdf(args.out)
+        write_series(r, args.out, fmt, inputs)
     if args.json:
-        print(to_json(r.scalars))
+        print(json_result(r.scalars, scalar_units(), inputs))
     else:
         for k, v in r.scalars.items():
             print(f"{k:24s} {v:.4g}" if isinstance(v, float) else f"{k:24s} {v}")
@@ -99,4 +117,30 @@ def cmd_impact(args) -> int:
     return 0 if r.status == "ok" else 1
 
 
-__all__ = ["add_commands", "cmd_impact", "impact_options", "parse_options"]
+def scalar_units() -> dict:
+    """The unit of each scalar of an impact."""
+    from ..impact_measures import SCALARS
+
+    return {k: unit for k, (unit, _) in SCALARS.items()}
+
+
+def write_series(r, path, fmt: str, inputs: dict) -> None:
+    """The time series of the impact ``r`` written to ``path`` as ``fmt`` (an extension of
+    :data:`OUT_FORMATS`)."""
+    if fmt == ".nc":
+        r.dataset.to_netcdf(path)
+        return
+    ds = r.dataset
+    names = ["time"] + [k for k, v in ds.data_vars.items() if v.dims == ("time",)]
+    columns = {k: ds[k].values.tolist() for k in names}
+    units = {k: ds[k].attrs.get("units", "") for k in names}
+    if fmt == ".csv":
+        write_csv(path, columns, units)
+        return
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json_result({"scalars": r.scalars, "series": columns},
+                            {**scalar_units(), **units}, inputs) + "\n")
+
+
+__all__ = ["add_commands", "cmd_impact", "impact_options", "parse_options", "OUT_FORMATS",
+           "scalar_units", "write_series"]

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
-from ..params import ParameterError
 from ..sweep.spec import DEFAULT_CHUNK
+from .common import add_command
 
 
 def add_commands(sub) -> None:
     """Add the ``sweep`` and ``sensitivity`` subcommands to ``chainsim``'s subparsers."""
-    p = sub.add_parser("sweep", help="run a parameter sweep from a TOML spec into a Zarr store "
-                                     "(resumable: run it again to finish an interrupted sweep)")
+    p = add_command(sub, "sweep", "run a parameter sweep from a TOML spec into a Zarr store "
+                    "(resumable: run it again to finish an interrupted sweep)",
+                    "chainsim sweep examples/sweep.toml --out sweep.zarr --netcdf sweep.nc")
     p.add_argument("spec", help="the sweep's TOML file (see examples/sweep.toml)")
     p.add_argument("--out", required=True, metavar="STORE", help="Zarr store (a directory)")
     p.add_argument("--scheduler", metavar="ADDRESS",
@@ -26,40 +25,20 @@ def add_commands(sub) -> None:
     p.add_argument("--verify", action="store_true",
                    help="check an existing store: read every finished chunk back against its "
                         "checksum and compute again those missing, unreadable or damaged")
-    p.add_argument("--netcdf", metavar="FILE", help="also export the result to one netCDF file")
+    p.add_argument("--netcdf", metavar="FILE.nc", help="also export the result to one netCDF file")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_sweep)
-    q = sub.add_parser("sensitivity", help="Sobol' or one-at-a-time sensitivity from a TOML spec")
+    q = add_command(sub, "sensitivity", "Sobol' or one-at-a-time sensitivity from a TOML spec",
+                    "chainsim sensitivity examples/sensitivity.toml --netcdf indices.nc")
     q.add_argument("spec", help="the analysis' TOML file (see examples/sensitivity.toml)")
     q.add_argument("--threads", type=int, help="numba threads")
-    q.add_argument("--netcdf", metavar="FILE", help="also save the indices to a netCDF file")
+    q.add_argument("--netcdf", metavar="FILE.nc", help="also save the indices to a netCDF file")
     q.set_defaults(func=cmd_sensitivity)
 
 
 def _refuse(e) -> int:
     print(f"chainsim: {e}", file=sys.stderr)
     return 2
-
-
-def check_writable(path, option: str) -> None:
-    """Refuse (before any work) an output file that cannot be written."""
-    p = Path(path)
-    if not p.name or len(p.name.encode()) > 255:
-        raise ParameterError(f"{option} {str(path)[:60]!r}: not a file name (at most 255 bytes)")
-    if p.is_dir():
-        raise ParameterError(f"{option} {path}: is a directory; give a file name")
-    parent = p.absolute().parent
-    if not parent.is_dir():
-        raise ParameterError(f"{option} {path}: the directory {parent} does not exist")
-    ok = os.access(p, os.W_OK) if p.exists() else os.access(parent, os.W_OK | os.X_OK)
-    if ok and not p.exists():                    # some file systems refuse what access allows
-        try:
-            p.touch()
-            p.unlink()
-        except OSError:
-            ok = False
-    if not ok:
-        raise ParameterError(f"{option} {path}: cannot write there (permission denied)")
 
 
 def cmd_sweep(args) -> int:
@@ -69,8 +48,6 @@ def cmd_sweep(args) -> int:
     from ..sweep.runner import run
     from ..sweep.store import StoreError, check_path, to_netcdf
 
-    if args.netcdf:
-        check_writable(args.netcdf, "--netcdf")
     try:
         out = check_path(args.out)
         if args.verify and not (out.is_dir() and any(out.iterdir())):
@@ -103,8 +80,6 @@ def cmd_sensitivity(args) -> int:
     spec = load_sensitivity(args.spec)
     from ..sweep.sensitivity import run_sensitivity, sobol_table, tornado_table
 
-    if args.netcdf:
-        check_writable(args.netcdf, "--netcdf")
     ds = run_sensitivity(spec, threads=args.threads)
     print(sobol_table(ds) if spec.method == "sobol" else tornado_table(ds))
     if args.netcdf:
