@@ -37,9 +37,13 @@ from chainsim.cli import main
 cs.solve()
 r = cs.impact(None)
 r["left.grf_bw"], r["time"], r.scalars
+import tempfile, pathlib
+out = pathlib.Path(tempfile.mkdtemp()) / "impact.csv"
 with contextlib.redirect_stdout(io.StringIO()):
     assert main(["solve"]) == 0
     main(["impact"])
+    main(["impact", "--out", str(out), "--option", "duration_s=0.01"])   # CSV: no extra
+assert out.read_text().startswith("time [s],")
 print(json.dumps(sorted({{m.split(".")[0] for m in sys.modules}} & set({EXTRAS!r}))))
 """)
     assert json.loads(out.splitlines()[-1]) == []

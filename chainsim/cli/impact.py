@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import textwrap
 
+import numpy as np
+
 from ..params import ParameterError
 from .common import (add_command, add_model_options, build_model, check_out_file, json_result,
                      model_inputs, parse_settings, write_csv)
@@ -130,10 +132,10 @@ def write_series(r, path, fmt: str, inputs: dict) -> None:
     if fmt == ".nc":
         r.dataset.to_netcdf(path)
         return
-    ds = r.dataset
-    names = ["time"] + [k for k, v in ds.data_vars.items() if v.dims == ("time",)]
-    columns = {k: ds[k].values.tolist() for k in names}
-    units = {k: ds[k].attrs.get("units", "") for k in names}
+    from .._generated.layout import IMPACT_CHANNELS
+
+    units = {"time": "s", **{key: unit for key, unit, _ in IMPACT_CHANNELS if key is not None}}
+    columns = {k: np.asarray(r[k]).tolist() for k in units}     # (no xarray needed)
     if fmt == ".csv":
         write_csv(path, columns, units)
         return
