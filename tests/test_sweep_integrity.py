@@ -13,11 +13,13 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import chainsim as cs
 from chainsim import cli
 from chainsim.params import ParameterError
 from chainsim.sweep import SpecError, StoreError, done_chunks, grid, load_spec, run, sample, verify
@@ -465,3 +467,17 @@ def test_changed_attributes_are_written_again_without_computing(spec, reference,
     logged = []
     assert_bitwise(run(spec, store, log=logged.append), reference)
     assert "computing 0" in _head(logged)
+
+
+def test_a_finished_store_opens_as_it_is_without_warnings(tmp_path):
+    spec = grid({"both.wedge_deg": [0.0, 5.0, 10.0]}, outputs=["pelvis.tilt_deg"])
+    path = tmp_path / "s.zarr"
+    ran = run(spec, path, progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        opened = cs.sweep.open(path)
+    assert opened["pelvis.tilt_deg"].values.tobytes() == ran["pelvis.tilt_deg"].values.tobytes()
+    assert opened["param.both.wedge_deg"].values.tolist() == [0.0, 5.0, 10.0]
+    for not_a_store in (tmp_path, tmp_path / "missing.zarr"):
+        with pytest.raises(StoreError, match="not a chainsim sweep store"):
+            cs.sweep.open(not_a_store)

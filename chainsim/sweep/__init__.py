@@ -20,6 +20,7 @@ from .spec import (PARAM_PREFIX, SensitivitySpec, SpecError, SweepSpec, grid, lo
 
 _LAZY = {
     "run": "runner", "rerun": "runner", "verify": "runner", "summary": "runner", "counts": "runner",
+    "open": "runner",
     "open_store": "store", "to_netcdf": "store", "done_chunks": "store", "StoreError": "store",
     "spec_of": "store",
     "sobol": "sensitivity", "sobol_indices": "sensitivity", "tornado": "sensitivity",
@@ -28,6 +29,7 @@ _LAZY = {
 }
 #: What each of them needs of the 'sweep' extra (an ImportError naming it otherwise).
 _NEEDS = {"open_store": ("xarray", "zarr"), "done_chunks": ("xarray", "zarr"),
+          "open": ("xarray", "zarr"),
           "sobol": ("xarray", "SALib"), "sobol_indices": ("xarray", "SALib"),
           "run_sensitivity": ("xarray", "SALib"), "StoreError": (), "Layout": ()}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -178,6 +179,26 @@ def verify(store, **kwargs):
         The repaired store, opened lazily.
     """
     return run(spec_of(store), store, **kwargs)
+
+
+def open(store):  # noqa: A001 (chainsim.sweep.open, as xarray.open_dataset)
+    """The results in the sweep store ``store`` as an ``xarray.Dataset``, read lazily and as
+    they are: nothing is computed or repaired (points not computed yet have status -1 and NaN
+    outputs; :func:`verify` checks, repairs and finishes a store).
+
+    Raises
+    ------
+    StoreError
+        When ``store`` is not a chainsim sweep store.
+    """
+    import xarray as xr
+
+    from .folder import StoreError, is_chainsim
+
+    path = Path(store)
+    if not path.is_dir() or not is_chainsim(path):
+        raise StoreError(f"{path} is not a chainsim sweep store")
+    return xr.open_zarr(str(path), consolidated=False)
 
 
 def counts(status, meanings=FLAG_MEANINGS) -> dict:
