@@ -78,7 +78,8 @@ def insoles(path: Path) -> int:
     """A flat foot with three catalogue insoles: the cascade and the joint loads."""
     flat = apply_presets(Model(), "both=flat_foot")
     names = ("extra_high_arch", "motion_control", "lateral_wedge")
-    b = solve_batch([flat] + [with_insoles(flat, [f"both={n}"]) for n in names])
+    b = solve_batch([flat] + [with_insoles(flat, [f"both={n}"]) for n in names],
+                    keep_theta=True, keep_state=True)     # each drawn as a result: no re-solve
     bare = b.result(0)
     fig = new_figure((12, 5))
     axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})

@@ -70,7 +70,8 @@ def animate_sweep(key="both.pronation_deg", values=np.linspace(-10.0, 15.0, 11),
     if values.ndim != 1 or len(values) < 2:
         raise ParameterError("animate_sweep: values must be a 1-D sequence of at least two values")
     model = model or Model()
-    batch = solve_batch([model.replace({key: float(v)}) for v in values])
+    batch = solve_batch([model.replace({key: float(v)}) for v in values], keep_theta=True,
+                        keep_state=True)                  # each frame drawn: no re-solve
     if not batch.ok.any():
         raise ParameterError(f"animate_sweep: no frame of {key} = {values} stands "
                              f"(statuses {sorted(set(batch.status))})")
