@@ -13,9 +13,7 @@ from pathlib import Path
 from .. import __version__
 from ..model import Model
 from ..params import REGISTRY, ParameterError
-
-#: the longest file name (one path component) most file systems take
-NAME_MAX = 255
+from ..sweep.folder import NAME_MAX
 
 
 def parse_settings(pairs) -> dict:

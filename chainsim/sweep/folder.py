@@ -12,7 +12,8 @@ from pathlib import Path
 
 PROGRESS = "sweep_progress"
 MARKER = "sweep_store"
-#: longest node name (one directory each)
+#: the longest file name (one path component) most file systems take: a store's node names,
+#: the command line's output files
 NAME_MAX = 255
 
 
