@@ -176,22 +176,26 @@ def memory_limit() -> tuple[float, str]:
     ``CHAINSIM_MEMORY_LIMIT_GB`` (a positive number of gigabytes, 1e9 bytes) if set; else
     :data:`MEMORY_SHARE` of the memory available now (:func:`available_memory`).
     """
-    env = os.environ.get(MEMORY_VARIABLE)
-    if env is not None and env.strip():
-        gb = _env_number(env)
-        if gb is None or not (math.isfinite(gb) and gb > 0):
-            refuse(f"{MEMORY_VARIABLE} (environment variable)", env,
-                   "a number of gigabytes above zero")
-        return gb * 1e9, f"{MEMORY_VARIABLE}={env.strip()}"
+    given = env_bytes(MEMORY_VARIABLE)
+    if given is not None:
+        return given, f"{MEMORY_VARIABLE}={os.environ[MEMORY_VARIABLE].strip()}"
     return MEMORY_SHARE * available_memory(), (
         f"{MEMORY_SHARE:.0%} of the memory available now; set {MEMORY_VARIABLE} to change it")
 
 
-def _env_number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
+def env_bytes(variable: str) -> float | None:
+    """The bytes that environment variable ``variable`` sets, in gigabytes (1e9 bytes); None
+    when it is not set.  Anything but a positive finite number is refused."""
+    text = os.environ.get(variable)
+    if text is None or not text.strip():
         return None
+    try:
+        gb = float(text)
+    except ValueError:
+        gb = math.nan
+    if not (math.isfinite(gb) and gb > 0):
+        refuse(f"{variable} (environment variable)", text, "a number of gigabytes above zero")
+    return gb * 1e9
 
 
 def check_memory(need_bytes: int, what: str) -> None:

@@ -331,7 +331,7 @@ def test_a_sweep_killed_at_any_moment_resumes_bit_identical(kill_spec, kill_refe
 def test_an_interrupted_sweep_says_so_and_resumes(kill_spec, kill_reference, tmp_path):
     store = tmp_path / "i.zarr"
     proc = _stop_at(kill_spec, store, 3, signal.SIGINT)
-    _, err = proc.communicate() if proc.returncode is None else ("", "")
+    _, err = proc.communicate(timeout=120) if proc.returncode is None else ("", "")
     if proc.returncode == 0:
         pytest.skip("the sweep finished before it could be interrupted")
     assert proc.returncode == 130

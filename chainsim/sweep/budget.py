@@ -15,7 +15,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ..arguments import MEMORY_VARIABLE, ParameterError, memory_limit  # noqa: F401 (the limits)
+from ..arguments import MEMORY_VARIABLE, env_bytes, memory_limit  # noqa: F401 (the limits)
 
 DISK_VARIABLE = "CHAINSIM_DISK_LIMIT_GB"
 #: the solver's working memory per point (inputs, every output, the kernel's scratch; the peak
@@ -32,22 +32,9 @@ FILE_BYTES = 4096
 SENSITIVITY_COPIES = 3
 
 
-def _gb(name: str) -> float | None:
-    text = os.environ.get(name)
-    if text is None or not text.strip():
-        return None
-    try:
-        v = float(text)
-    except ValueError:
-        v = float("nan")
-    if not v > 0 or v == float("inf"):
-        raise ParameterError(f"{name} must be a number of gigabytes above 0, got {text!r}")
-    return v * 1e9
-
-
 def disk_limit(path) -> tuple[float, str]:
     """The disk space a store at ``path`` may take (bytes) and where that limit comes from."""
-    v = _gb(DISK_VARIABLE)
+    v = env_bytes(DISK_VARIABLE)
     if v is not None:
         return v, f"{DISK_VARIABLE}={os.environ[DISK_VARIABLE].strip()}"
     p = Path(os.path.abspath(path))
